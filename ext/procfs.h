@@ -1,0 +1,106 @@
+// procfs.h — the only code in proctab that touches the filesystem.
+//
+// Every /proc access of every table goes through a ProcFs: reading a whole
+// file, listing the numeric entries of a directory (pids in /proc, fds in
+// /proc/PID/fd) and reading a symlink. All paths are relative to the root the
+// ProcFs was opened on (/proc by default, or a fixture / host mount given with
+// root='...'), and are resolved with openat() against the root's descriptor.
+//
+// The methods are virtual so tests can inject faults (EACCES, ENOENT, EINTR,
+// short reads, ...) and count reads; the counters prove the one-read-per-
+// statement rule. Errors are returned as errno values, never thrown: whether a
+// failure is skipped (a process that vanished) or reported (an unreadable
+// net/tcp) is the caller's policy, not ours.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace proctab {
+
+// How many reads a ProcFs performed. Tests compare these before and after a
+// statement; relaxed atomics because a ProcFs can be shared by connections.
+struct IoCounters {
+  std::atomic<uint64_t> files_read{0};   // read_file calls
+  std::atomic<uint64_t> dirs_listed{0};  // list_numeric calls
+  std::atomic<uint64_t> links_read{0};   // read_link calls
+};
+
+// An open directory descriptor that closes itself.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(other.release()) {}
+  Fd& operator=(Fd&& other) noexcept;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd();
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+class ProcFs {
+ public:
+  // Opens `root` (a directory). Check ok()/open_error() afterwards: the
+  // constructor does not throw so that a factory can report the path.
+  explicit ProcFs(std::string root);
+  virtual ~ProcFs() = default;
+
+  const std::string& root() const { return root_; }
+  bool ok() const { return root_fd_.valid(); }
+  int open_error() const { return open_errno_; }
+  // The root's own descriptor, for paths relative to the root.
+  int root_fd() const { return root_fd_.get(); }
+
+  // Reads the whole of `path` (relative to dir_fd) into `out`, replacing its
+  // contents. Large reads: a /proc seq_file resumes its walk at every read(),
+  // so fewer reads mean fewer chances of duplicated or missed rows.
+  // Returns 0 or an errno value.
+  virtual int read_file(int dir_fd, const char* path, std::string& out);
+
+  // Opens directory `path` relative to dir_fd. Returns an invalid Fd and sets
+  // `err` on failure.
+  virtual Fd open_dir(int dir_fd, const char* path, int& err);
+
+  // Appends to `out` every entry name of the open directory that is a
+  // non-negative decimal number (pids, fds), in directory order.
+  // Returns 0 or an errno value.
+  virtual int list_numeric(int dir_fd, std::vector<int32_t>& out);
+
+  // 0 if `path` (relative to dir_fd) exists and is readable, else errno.
+  virtual int check_readable(int dir_fd, const char* path);
+
+  // readlink of `name` relative to dir_fd into buf. Returns the length, or
+  // -errno. A target longer than `size` is truncated to `size` bytes.
+  virtual long read_link(int dir_fd, const char* name, char* buf, size_t size);
+
+  IoCounters counters;
+
+ private:
+  std::string root_;
+  Fd root_fd_;
+  int open_errno_ = 0;
+};
+
+// Builds the ProcFs a table uses for a root. The extension's entry point uses
+// one that returns a plain ProcFs; tests pass one that counts or injects.
+using ProcFsFactory = std::function<std::shared_ptr<ProcFs>(const std::string& root)>;
+std::shared_ptr<ProcFs> default_procfs(const std::string& root);
+
+// "path: strerror(err)" for error messages.
+std::string describe_errno(const std::string& path, int err);
+
+}  // namespace proctab
