@@ -1,0 +1,644 @@
+#!/usr/bin/python3
+"""proctab benchmark runner.  Use bench/run.sh; see bench/README.md.
+
+Builds the extension (Release), compiles the helper programs in bench/,
+spawns socket holders with N real loopback TCP sockets, measures proctab
+through the sqlite3 shell against floors and peers with hyperfine, prints a
+markdown table and writes it plus a plot to the results directory.
+Everything it starts is killed (by pid) on the way out, whatever happens.
+"""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import select
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+# ---------------------------------------------------------------- processes
+
+STARTED = []  # Popen objects of every helper this run started
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _on_signal(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
+def stop(procs, timeout=10.0):
+    """SIGTERM then SIGKILL each process we started; reap them."""
+    for p in procs:
+        if p.poll() is None:
+            try:
+                p.terminate()
+            except ProcessLookupError:
+                pass
+    deadline = time.time() + timeout
+    for p in procs:
+        try:
+            p.wait(max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            try:
+                p.kill()
+            except ProcessLookupError:
+                pass
+            p.wait()
+        if p in STARTED:
+            STARTED.remove(p)
+
+
+def cleanup_all():
+    stop(list(STARTED))
+
+
+def spawn_ready(argv, timeout=180.0):
+    """Start a helper that prints 'READY ...' on stdout; return (proc, words)."""
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    STARTED.append(p)
+    deadline = time.time() + timeout
+    buf = b""
+    while b"\n" not in buf:
+        left = deadline - time.time()
+        if left <= 0:
+            raise RuntimeError("%s: no READY after %.0fs" % (argv[0], timeout))
+        r, _, _ = select.select([p.stdout], [], [], left)
+        if r:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                raise RuntimeError("%s exited (rc=%s) before READY" % (argv, p.wait()))
+            buf += chunk
+    line = buf.split(b"\n", 1)[0].decode()
+    if not line.startswith("READY"):
+        raise RuntimeError("%s: unexpected output %r" % (argv, line))
+    return p, line.split()[1:]
+
+
+def tcp_rows():
+    n = 0
+    for f in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(f) as fh:
+                n += sum(1 for _ in fh) - 1
+        except FileNotFoundError:
+            pass
+    return n
+
+
+def nproc_alive():
+    return sum(1 for d in os.listdir("/proc") if d.isdigit())
+
+
+class Holders:
+    """N sockets spread over several holder processes."""
+
+    def __init__(self, binary, n, v6pct=20):
+        self.n = n
+        self.procs = []
+        self.sockets = 0
+        hard = 20000
+        try:
+            import resource
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+            if hard == resource.RLIM_INFINITY:
+                hard = 1 << 20
+        except Exception:
+            pass
+        per_max = max(1000, min(16000, hard - 200))
+        k = max(1, math.ceil(n / per_max))
+        if n >= 1000:
+            k = max(k, 2)
+        self.k = k
+        before = tcp_rows()
+        t0 = time.time()
+        for i in range(k):
+            share = n // k + (1 if i < n % k else 0)
+            p, words = spawn_ready([binary, str(i), str(share), str(v6pct)])
+            self.procs.append(p)
+            self.sockets += int(words[0])
+        self.setup_s = time.time() - t0
+        seen = tcp_rows() - before
+        log("holders: %d processes, %d sockets (%d new rows in /proc/net/tcp*), %.1fs"
+            % (k, self.sockets, seen, self.setup_s))
+        if seen < self.sockets * 0.99:
+            raise RuntimeError("only %d of %d sockets visible" % (seen, self.sockets))
+
+    def pids(self):
+        return [p.pid for p in self.procs]
+
+    def close(self):
+        base = tcp_rows() - self.sockets
+        stop(self.procs)
+        self.procs = []
+        # sockets are reset (SO_LINGER 0); wait until the tables drain
+        deadline = time.time() + 60
+        while tcp_rows() > max(base, 0) + 50 and time.time() < deadline:
+            time.sleep(0.2)
+
+
+# ---------------------------------------------------------------- building
+
+
+def run(cmd, **kw):
+    log("+ " + " ".join(shlex.quote(c) for c in cmd))
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def build(args):
+    if not args.no_build:
+        run(["cmake", "-S", REPO, "-B", args.build_dir, "-DCMAKE_BUILD_TYPE=Release"],
+            stdout=subprocess.DEVNULL)
+        run(["cmake", "--build", args.build_dir, "-j", str(os.cpu_count() or 2)],
+            stdout=subprocess.DEVNULL)
+    so = os.path.join(args.build_dir, "proctab.so")
+    if not os.path.exists(so):
+        raise SystemExit("no %s: build failed or --build-dir is wrong" % so)
+    bindir = os.path.join(args.build_dir, "bench-bin")
+    os.makedirs(bindir, exist_ok=True)
+    cc = os.environ.get("CC", "cc")
+    bins = {}
+    for name in ("holder", "sleeper", "fdwalk"):
+        out = os.path.join(bindir, name)
+        run([cc, "-O2", "-Wall", "-o", out, os.path.join(HERE, name + ".c")])
+        bins[name] = out
+    return os.path.join(args.build_dir, "proctab"), bins
+
+
+# ---------------------------------------------------------------- measuring
+
+
+class Bench:
+    def __init__(self, args, ext, bins, workdir):
+        self.args = args
+        self.ext = ext
+        self.bins = bins
+        self.workdir = workdir
+        self.hlog = open(os.path.join(workdir, "hyperfine.log"), "a")
+        self.seq = 0
+
+    def sql(self, query):
+        return "sqlite3 :memory: -cmd %s %s" % (
+            shlex.quote(".load " + self.ext), shlex.quote(query))
+
+    def check(self, name, cmd):
+        """Run once, timed; return (rc, stdout lines, seconds, timed_out).
+        Fails loudly for proctab's own commands."""
+        t0 = time.time()
+        try:
+            r = subprocess.run(shlex.split(cmd), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=self.args.timeout)
+        except subprocess.TimeoutExpired:
+            log("warning: %s did not finish in %ds" % (name, self.args.timeout))
+            return None, [], float(self.args.timeout), True
+        dt = time.time() - t0
+        lines = r.stdout.splitlines()
+        mine = name.startswith("proctab")
+        if r.returncode != 0 or (mine and r.stderr.strip()):
+            msg = "%s: rc=%d stderr=%s" % (name, r.returncode, r.stderr.strip()[:500])
+            if mine:
+                raise RuntimeError(msg)
+            log("warning: " + msg)
+        return r.returncode, lines, dt, False
+
+    def hyperfine(self, cmds, label):
+        """cmds: list of (name, command).  Each command is first run once
+        (validation, row count, first line of output); commands slower than
+        --slow seconds are not repeated (their single time is reported, marked).
+        The rest go to one hyperfine call.  Returns {name: result dict}."""
+        self.seq += 1
+        pre = {}
+        for name, cmd in cmds:
+            rc, lines, dt, to = self.check(name, cmd)
+            pre[name] = {"rows": len(lines), "output": lines[:1], "check_s": dt,
+                         "timed_out": to}
+        fast = [(n, c) for n, c in cmds if pre[n]["check_s"] <= self.args.slow]
+        out = {}
+        if fast:
+            js = os.path.join(self.workdir, "hf-%02d-%s.json" % (self.seq, label))
+            argv = ["hyperfine", "-N", "--style", "basic", "-i", "--export-json", js]
+            if self.args.quick:
+                argv += ["--warmup", "0", "--runs", str(self.args.runs)]
+            else:
+                argv += ["--warmup", str(self.args.warmup), "--min-runs", str(self.args.runs),
+                         "--max-runs", str(max(self.args.runs, 50))]
+            for name, cmd in fast:
+                argv += ["-n", name, cmd]
+            log("hyperfine [%s]: %s" % (label, ", ".join(n for n, _ in fast)))
+            self.hlog.write("\n### %s\n" % label)
+            self.hlog.flush()
+            subprocess.run(argv, check=True, stdout=self.hlog, stderr=self.hlog)
+            with open(js) as fh:
+                data = json.load(fh)
+            for (name, cmd), res in zip(fast, data["results"]):
+                times = res["times"]
+                bad = [c for c in (res.get("exit_codes") or []) if c]
+                out[name] = {
+                    "command": cmd, "median": statistics.median(times),
+                    "mean": res["mean"], "stddev": res.get("stddev"),
+                    "min": res["min"], "max": res["max"], "runs": len(times),
+                    "failed_runs": len(bad), "note": "",
+                }
+                if bad and name.startswith("proctab"):
+                    raise RuntimeError("%s failed during timing" % name)
+        for name, cmd in cmds:
+            if name not in out:
+                p = pre[name]
+                out[name] = {"command": cmd, "median": p["check_s"], "mean": p["check_s"],
+                             "stddev": None, "min": p["check_s"], "max": p["check_s"],
+                             "runs": 1, "failed_runs": 0,
+                             "note": ("timed out at %ds" % self.args.timeout if p["timed_out"]
+                                      else "slower than %gs: 1 run only" % self.args.slow)}
+            out[name].update(pre[name])
+            r = out[name]
+            log("  %-22s median %9.2f ms  (%d runs%s) rows=%d %s" % (
+                name, 1e3 * r["median"], r["runs"],
+                ", %d FAILED" % r["failed_runs"] if r["failed_runs"] else "",
+                r["rows"], r["note"]))
+        return out
+
+    def peak_rss(self, cmd, runs):
+        """Median and max of GNU time's %M (KiB) over runs."""
+        vals = []
+        for _ in range(runs):
+            with tempfile.NamedTemporaryFile("r") as tf:
+                subprocess.run(["/usr/bin/time", "-o", tf.name, "-f", "%M"] + shlex.split(cmd),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                txt = tf.read().strip().splitlines()
+                vals.append(int(txt[-1]))
+        return {"median_kib": statistics.median(vals), "max_kib": max(vals)}
+
+
+def join_commands(b):
+    return [
+        ("proctab join", b.sql("SELECT f.pid, f.fd, t.state, t.local_port, t.remote_port "
+                               "FROM proc_tcp t JOIN proc_fd f ON f.inode = t.inode")),
+        ("psutil", "/usr/bin/python3 " + os.path.join(HERE, "peer_psutil.py")),
+        ("ss -tanp", "ss -tanp"),
+        ("netstat -tanp", "netstat -tanp"),
+        ("lsof -nP -iTCP", "lsof -nP -iTCP"),
+    ]
+
+
+def floor_commands(b):
+    return [
+        ("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
+        ("floor fdwalk", b.bins["fdwalk"]),
+    ]
+
+
+def measure_join(b, n_label):
+    """The join against its floors and peers, at the current socket count."""
+    return b.hyperfine(floor_commands(b) + join_commands(b), "join-%s" % n_label)
+
+
+def find_socket_inode(pid):
+    fdd = "/proc/%d/fd" % pid
+    names = sorted(os.listdir(fdd), key=int)
+    for fd in names[len(names) // 2:] + names:
+        try:
+            t = os.readlink(os.path.join(fdd, fd))
+        except OSError:
+            continue
+        m = re.match(r"socket:\[(\d+)\]", t)
+        if m:
+            return int(m.group(1))
+    raise RuntimeError("no socket in pid %d" % pid)
+
+
+def full_suite(b, holders):
+    res = {}
+    # startup cost of the shell + extension load, for reading the rest
+    res["startup"] = b.hyperfine([("proctab SELECT 1", b.sql("SELECT 1"))], "startup")
+    # 1. scan
+    q_scan = b.sql("SELECT count(*) FROM proc_tcp")
+    res["scan"] = b.hyperfine([("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
+                               ("proctab scan", q_scan)], "scan")
+    # 2. fd walk
+    q_fd = b.sql("SELECT count(target), sum(length(target)) FROM proc_fd")
+    res["fd"] = b.hyperfine([("floor fdwalk", b.bins["fdwalk"]),
+                             ("proctab fd walk", q_fd)], "fdwalk")
+    # 3. join
+    res["join"] = measure_join(b, "main")
+    # 6. peak RSS during the join (and, for context, of each peer)
+    rss_runs = 2 if b.args.quick else 5
+    res["rss"] = {}
+    for name, cmd in join_commands(b):
+        slow = res["join"][name]["runs"] == 1 and not b.args.quick
+        if res["join"][name].get("timed_out"):
+            res["rss"][name] = {"median_kib": float("nan"), "max_kib": float("nan")}
+            continue
+        res["rss"][name] = b.peak_rss(cmd, rss_runs if name.startswith("proctab") and not slow else 1)
+        log("  peak RSS %-16s %.1f MiB" % (name, res["rss"][name]["max_kib"] / 1024))
+    # 5. one socket by inode
+    inode = find_socket_inode(holders.pids()[0])
+    q_one = b.sql("SELECT state FROM proc_tcp WHERE inode = %d" % inode)
+    res["inode"] = b.hyperfine([("proctab by inode", q_one)], "inode")
+    if not res["inode"]["proctab by inode"]["rows"]:
+        raise RuntimeError("proctab returned no row for socket inode %d" % inode)
+    res["inode_value"] = inode
+    # 4. one process, with few and with many other processes alive
+    target, _ = spawn_ready([b.bins["sleeper"], "1"])
+    try:
+        q_pid = b.sql("SELECT * FROM proc_fd WHERE pid = %d" % target.pid)
+        few = nproc_alive() - 1
+        r_few = b.hyperfine([("proctab one pid", q_pid)], "onepid-few")
+        if not r_few["proctab one pid"]["rows"]:
+            raise RuntimeError("proctab returned no fd for pid %d" % target.pid)
+        sl, _ = spawn_ready([b.bins["sleeper"], str(b.args.others)])
+        try:
+            many = nproc_alive() - 1
+            r_many = b.hyperfine([("proctab one pid", q_pid)], "onepid-many")
+        finally:
+            stop([sl])
+        res["onepid"] = {"few": r_few["proctab one pid"], "many": r_many["proctab one pid"],
+                         "others_few": few, "others_many": many,
+                         "rows": r_few["proctab one pid"]["rows"]}
+    finally:
+        stop([target])
+    return res
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def machine_info(args):
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as fh:
+            kib = int(fh.readline().split()[1])
+            mem = "%.1f GiB" % (kib / 1024 / 1024)
+    except Exception:
+        pass
+
+    def cmd_out(c):
+        try:
+            return subprocess.run(c, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  text=True).stdout.strip().splitlines()[0]
+        except Exception:
+            return "?"
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(), "cpu": model, "memory": mem,
+        "kernel": platform.release(),
+        "os": cmd_out(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "sqlite3": cmd_out(["sqlite3", "--version"]).split()[0],
+        "hyperfine": cmd_out(["hyperfine", "--version"]),
+        "commit": cmd_out(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
+        "dirty": bool(cmd_out(["git", "-C", REPO, "status", "--porcelain", "--", "ext", "CMakeLists.txt"]) not in ("", "?")),
+    }
+
+
+def ms(x):
+    return "%.2f" % (1e3 * x) if x < 10 else "%.0f" % (1e3 * x)
+
+
+def verdict(value, op, goal):
+    if value is None:
+        return "n/a"
+    ok = value <= goal if op == "<=" else value >= goal
+    return "**pass**" if ok else "**MISS**"
+
+
+def report(args, info, main, scaling):
+    L = []
+    L.append("# proctab benchmark%s" % (" (QUICK MODE: smoke test, numbers meaningless)"
+                                         if args.quick else ""))
+    L.append("")
+    L.append("Machine: %s cores (%s), %s RAM, kernel %s, %s; sqlite3 %s, %s; "
+             "proctab commit %s%s; run %s." % (
+                 info["cores"], info["cpu"], info["memory"], info["kernel"], info["os"],
+                 info["sqlite3"], info["hyperfine"], info["commit"],
+                 " (+uncommitted changes)" if info["dirty"] else "", info["date"]))
+    L.append("")
+    n = main["n_sockets"]
+    L.append("Sockets held: %d (%d holder processes; %d rows in /proc/net/tcp{,6}). "
+             "Times are medians of hyperfine runs (warm-up %s, at least %d runs), in ms, "
+             "wall clock of the whole command (process start included)." % (
+                 n, main["holders"], main["tcp_rows"],
+                 0 if args.quick else args.warmup, args.runs))
+    L.append("")
+    s = main["suite"]
+    start = s["startup"]["proctab SELECT 1"]["median"]
+    cat = s["scan"]["floor cat"]["median"]
+    fdw = s["fd"]["floor fdwalk"]["median"]
+    j = s["join"]
+    join = j["proctab join"]["median"]
+    L.append("## Medians")
+    L.append("")
+    L.append("| what | command | median ms | runs | rows out |")
+    L.append("|---|---|---:|---:|---:|")
+
+    def row(what, r, rows=None):
+        if rows is None:
+            rows = " ".join(r.get("output", [])) if r.get("rows") == 1 else str(r.get("rows", ""))
+        note = " (%s)" % r["note"] if r.get("note") else ""
+        L.append("| %s | `%s` | %s%s | %d | %s |" % (
+            what, r["command"].replace("|", "\\|"), ms(r["median"]), note, r["runs"],
+            rows.replace("|", "\\|")))
+    row("sqlite3 + .load, `SELECT 1` (startup)", s["startup"]["proctab SELECT 1"])
+    row("1. scan: proctab", s["scan"]["proctab scan"])
+    row("1. scan: floor", s["scan"]["floor cat"])
+    row("2. fd walk: proctab", s["fd"]["proctab fd walk"])
+    row("2. fd walk: floor (bench/fdwalk.c)", s["fd"]["floor fdwalk"])
+    for name in ("proctab join", "psutil", "ss -tanp", "netstat -tanp", "lsof -nP -iTCP"):
+        row("3. join: " + name, j[name])
+    o = s["onepid"]
+    row("4. one pid, %d other processes" % o["others_few"], o["few"], str(o["rows"]))
+    row("4. one pid, %d other processes" % o["others_many"], o["many"], str(o["rows"]))
+    row("5. state of one socket by inode", s["inode"]["proctab by inode"])
+    L.append("")
+    L.append("Peak RSS (GNU time %%M, max of runs): proctab join %.1f MiB; psutil %.1f; "
+             "ss %.1f; netstat %.1f; lsof %.1f MiB." % tuple(
+                 s["rss"][k]["max_kib"] / 1024 for k in
+                 ("proctab join", "psutil", "ss -tanp", "netstat -tanp", "lsof -nP -iTCP")))
+    L.append("")
+
+    L.append("## Ratios and targets (N = %d%s)" % (n, "; targets are set for N = 50,000" if n != 50000 else ""))
+    L.append("")
+    L.append("| ratio | value | target | result |")
+    L.append("|---|---:|---:|---|")
+    rss = s["rss"]["proctab join"]["max_kib"] / 1024
+    scal = None
+    if scaling and 10000 in scaling and 100000 in scaling:
+        scal = scaling[100000]["proctab join"]["median"] / scaling[10000]["proctab join"]["median"]
+    targets = [
+        ("scan / floor (cat)", s["scan"]["proctab scan"]["median"] / cat, "<=", 1.15),
+        ("fd walk / floor (fdwalk)", s["fd"]["proctab fd walk"]["median"] / fdw, "<=", 1.15),
+        ("join / (cat + fdwalk)", join / (j["floor cat"]["median"] + j["floor fdwalk"]["median"]),
+         "<=", 1.25),
+        ("psutil / join", j["psutil"]["median"] / join, ">=", 2.5),
+        ("ss -tanp / join", j["ss -tanp"]["median"] / join, ">=", 4),
+        ("one pid: %d others / %d others" % (o["others_many"], o["others_few"]),
+         o["many"]["median"] / o["few"]["median"], "<=", 1.2),
+        ("peak RSS of join, MiB", rss, "<=", 40),
+        ("join time 100k / 10k sockets", scal, "<=", 11),
+    ]
+    for what, v, op, goal in targets:
+        L.append("| %s | %s | %s %s | %s |" % (what, "—" if v is None else "%.2f" % v,
+                                               "≤" if op == "<=" else "≥", goal,
+                                               verdict(v, op, goal) if v is not None else "n/a (run --scaling)"))
+    L.append("")
+    L.append("Context (not targets): netstat -tanp / join = %.2f; lsof / join = %.2f; "
+             "startup (`SELECT 1`) = %s ms of the join's %s ms; by-inode lookup / scan = %.2f." % (
+                 j["netstat -tanp"]["median"] / join, j["lsof -nP -iTCP"]["median"] / join,
+                 ms(start), ms(join),
+                 s["inode"]["proctab by inode"]["median"] / s["scan"]["proctab scan"]["median"]))
+    L.append("")
+    if scaling:
+        L.append("## Scaling (join and peers, median ms)")
+        L.append("")
+        names = ["proctab join", "floor cat", "floor fdwalk", "psutil", "ss -tanp",
+                 "netstat -tanp", "lsof -nP -iTCP"]
+        L.append("| sockets | " + " | ".join(names) + " | join/(floors) | psutil/join | ss/join |")
+        L.append("|---:|" + "---:|" * (len(names) + 3))
+        for k in sorted(scaling):
+            r = scaling[k]
+            jn = r["proctab join"]["median"]
+            L.append("| %d | %s | %.2f | %.2f | %.2f |" % (
+                r["_sockets"], " | ".join(ms(r[x]["median"]) for x in names),
+                jn / (r["floor cat"]["median"] + r["floor fdwalk"]["median"]),
+                r["psutil"]["median"] / jn, r["ss -tanp"]["median"] / jn))
+        L.append("")
+    return "\n".join(L) + "\n"
+
+
+def plot(path, scaling, title):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    ks = sorted(scaling)
+    xs = [scaling[k]["_sockets"] for k in ks]
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    for name, style in (("proctab join", "o-"), ("psutil", "s--"), ("ss -tanp", "^--"),
+                        ("netstat -tanp", "v--"), ("lsof -nP -iTCP", "d--")):
+        ax.plot(xs, [1e3 * scaling[k][name]["median"] for k in ks], style, label=name,
+                linewidth=2.5 if name.startswith("proctab") else 1.2)
+    ax.plot(xs, [1e3 * (scaling[k]["floor cat"]["median"] + scaling[k]["floor fdwalk"]["median"])
+                 for k in ks], "k:", label="floor (cat + fdwalk)")
+    ax.set_xlabel("TCP sockets held")
+    ax.set_ylabel("median wall time, ms (log)")
+    ax.set_yscale("log")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke test: N=2000, 2 runs, no warm-up; results to bench/results/quick")
+    ap.add_argument("--scaling", action="store_true",
+                    help="also measure the join and peers at 10k, 25k, 50k, 100k sockets")
+    ap.add_argument("-n", "--sockets", type=int, default=None, help="sockets to hold (default 50000)")
+    ap.add_argument("--points", default="10000,25000,50000,100000",
+                    help="socket counts for --scaling (comma separated)")
+    ap.add_argument("--runs", type=int, default=None, help="minimum timed runs per command (default 7)")
+    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--slow", type=float, default=20.0,
+                    help="a command whose first run takes longer is timed once, not repeated")
+    ap.add_argument("--timeout", type=int, default=300, help="give up on one run after this many seconds")
+    ap.add_argument("--others", type=int, default=2000, help="sleeping processes for test 4")
+    ap.add_argument("--build-dir", default=os.environ.get("PROCTAB_BUILD_DIR", os.path.join(REPO, "build")))
+    ap.add_argument("--no-build", action="store_true", help="use the existing build")
+    ap.add_argument("--out", default=None, help="results directory (default bench/results)")
+    args = ap.parse_args()
+    if args.quick:
+        args.sockets = args.sockets or 2000
+        args.runs = args.runs or 2
+        args.others = min(args.others, 200) if args.others == 2000 else args.others
+        args.points = "1000,2000" if args.points == "10000,25000,50000,100000" else args.points
+        args.out = args.out or os.path.join(HERE, "results", "quick")
+    args.sockets = args.sockets or 50000
+    args.runs = args.runs or 7
+    args.out = os.path.abspath(args.out or os.path.join(HERE, "results"))
+    args.build_dir = os.path.abspath(args.build_dir)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, _on_signal)
+    for tool in ("hyperfine", "sqlite3", "cmake", "ss", "netstat", "lsof", "/usr/bin/time"):
+        if not shutil.which(tool):
+            raise SystemExit("missing tool: %s (see bench/README.md for the packages)" % tool)
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except Exception:
+        pass
+
+    os.makedirs(args.out, exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="proctab-bench-")
+    try:
+        ext, bins = build(args)
+        info = machine_info(args)
+        b = Bench(args, ext, bins, workdir)
+        t0 = time.time()
+        scaling = {}
+        holders = Holders(bins["holder"], args.sockets)
+        try:
+            main_res = {"n_sockets": holders.sockets, "holders": holders.k,
+                        "tcp_rows": tcp_rows(), "setup_s": holders.setup_s}
+            main_res["suite"] = full_suite(b, holders)
+            j = dict(main_res["suite"]["join"])
+            j["_sockets"] = holders.sockets
+            scaling[args.sockets] = j
+        finally:
+            holders.close()
+        if args.scaling:
+            for k in [int(x) for x in args.points.split(",") if x.strip()]:
+                if k in scaling:
+                    continue
+                h = Holders(bins["holder"], k)
+                try:
+                    r = measure_join(b, str(k))
+                    r["_sockets"] = h.sockets
+                    scaling[k] = r
+                finally:
+                    h.close()
+        md = report(args, info, main_res, scaling if args.scaling else None)
+        print(md)
+        with open(os.path.join(args.out, "latest.md"), "w") as fh:
+            fh.write(md)
+        with open(os.path.join(args.out, "latest.json"), "w") as fh:
+            json.dump({"machine": info, "args": vars(args), "main": main_res,
+                       "scaling": {str(k): v for k, v in scaling.items()}}, fh, indent=1)
+        png = os.path.join(args.out, "scaling.png" if args.scaling else "join.png")
+        plot(png, scaling, "proctab join vs peers (%s cores, kernel %s)" % (info["cores"], info["kernel"]))
+        shutil.copy(os.path.join(workdir, "hyperfine.log"), os.path.join(args.out, "hyperfine.log"))
+        log("wrote %s/latest.md, latest.json, %s, hyperfine.log (%.0fs)"
+            % (args.out, os.path.basename(png), time.time() - t0))
+    finally:
+        cleanup_all()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
