@@ -1,0 +1,75 @@
+// test_support.h — shared helpers for the Catch2 tests: a temporary fixture
+// /proc tree, and an in-memory SQLite connection with proctab registered
+// (optionally through a counting or fault-injecting ProcFs).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "proctab_internal.h"
+
+namespace testing {
+
+// A temporary directory, removed (recursively) on destruction.
+class TempTree {
+ public:
+  TempTree();
+  ~TempTree();
+  TempTree(const TempTree&) = delete;
+  TempTree& operator=(const TempTree&) = delete;
+
+  const std::string& path() const { return path_; }
+  // Creates parent directories as needed.
+  void write(const std::string& relative, const std::string& content) const;
+  void symlink(const std::string& relative, const std::string& target) const;
+  void mkdir(const std::string& relative) const;
+
+ private:
+  std::string path_;
+};
+
+// A fake process: fixture links under <root>/<pid>/fd.
+void add_fd(const TempTree& tree, int pid, int fd, const std::string& target);
+
+using Rows = std::vector<std::vector<std::string>>;  // NULL as "NULL"
+
+class Db {
+ public:
+  // Registers proctab with the default ProcFs, or with `procfs` if given.
+  explicit Db(proctab::ProcFsFactory procfs = nullptr);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  sqlite3* get() const { return db_; }
+  // Runs `sql` (one statement), returning its rows; throws std::runtime_error
+  // with SQLite's message on error.
+  Rows query(const std::string& sql) const;
+  // The single value of a one-row, one-column query.
+  std::string scalar(const std::string& sql) const;
+  // The error message a statement fails with ("" if it succeeds).
+  std::string error_of(const std::string& sql) const;
+  void exec(const std::string& sql) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// A ProcFs factory whose instances share one set of counters, so a test can
+// see every read a statement made.
+struct CountingFactory {
+  std::shared_ptr<std::vector<std::shared_ptr<proctab::ProcFs>>> made =
+      std::make_shared<std::vector<std::shared_ptr<proctab::ProcFs>>>();
+  proctab::ProcFsFactory factory() const;
+  uint64_t files_read() const;
+  uint64_t dirs_listed() const;
+  uint64_t links_read() const;
+};
+
+// Open descriptors of this process (to prove nothing leaks).
+int count_open_fds();
+
+}  // namespace testing
