@@ -537,7 +537,7 @@ def plot(path, scaling, title):
         ax.plot(xs, [1e3 * scaling[k][name]["median"] for k in ks], style, label=name,
                 linewidth=2.5 if name.startswith("proctab") else 1.2)
     ax.plot(xs, [1e3 * (scaling[k]["floor cat"]["median"] + scaling[k]["floor fdwalk"]["median"])
-                 for k in ks], "k:", label="floor (cat + fdwalk)")
+                 for k in ks], "kx:", label="floor (cat + fdwalk)")
     ax.set_xlabel("TCP sockets held")
     ax.set_ylabel("median wall time, ms (log)")
     ax.set_yscale("log")
