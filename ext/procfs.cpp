@@ -41,13 +41,13 @@ int ProcFs::read_file(int dir_fd, const char* path, std::string& out) {
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return errno;
   Fd guard(fd);
-  // /proc files report st_size 0, so grow geometrically; 256 KiB first reads
-  // cover a typical net/tcp in one or two syscalls.
-  size_t chunk = 256 * 1024;
-  size_t used = 0;
+  // /proc files report st_size 0 and a seq_file hands out about one page
+  // per read() whatever the request, so read into a stack buffer and append:
+  // the string grows geometrically with no zero-filling, and a small file
+  // (fdinfo, read once per descriptor) costs one small read.
+  char chunk[32 * 1024];
   for (;;) {
-    if (out.size() - used < chunk) out.resize(used + chunk);
-    ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -55,10 +55,8 @@ int ProcFs::read_file(int dir_fd, const char* path, std::string& out) {
       return err;
     }
     if (n == 0) break;
-    used += static_cast<size_t>(n);
-    if (chunk < 4 * 1024 * 1024) chunk *= 2;
+    out.append(chunk, static_cast<size_t>(n));
   }
-  out.resize(used);
   return 0;
 }
 
