@@ -249,6 +249,7 @@ class Bench:
                 out[name] = {
                     "command": cmd, "median": statistics.median(times),
                     "mean": res["mean"], "stddev": res.get("stddev"),
+                    "cpu": (res.get("user") or 0) + (res.get("system") or 0),
                     "min": res["min"], "max": res["max"], "runs": len(times),
                     "failed_runs": len(bad), "note": "",
                 }
@@ -257,7 +258,7 @@ class Bench:
         for name, cmd in cmds:
             if name not in out:
                 p = pre[name]
-                out[name] = {"command": cmd, "median": p["check_s"], "mean": p["check_s"],
+                out[name] = {"command": cmd, "median": p["check_s"], "mean": p["check_s"], "cpu": None,
                              "stddev": None, "min": p["check_s"], "max": p["check_s"],
                              "runs": 1, "failed_runs": 0,
                              "note": ("timed out at %ds" % self.args.timeout if p["timed_out"]
@@ -407,6 +408,7 @@ def machine_info(args):
         "sqlite3": cmd_out(["sqlite3", "--version"]).split()[0],
         "hyperfine": cmd_out(["hyperfine", "--version"]),
         "commit": cmd_out(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
+        "load_start": "%.2f %.2f %.2f" % os.getloadavg(),
         "dirty": bool(cmd_out(["git", "-C", REPO, "status", "--porcelain", "--", "ext", "CMakeLists.txt"]) not in ("", "?")),
     }
 
@@ -433,6 +435,12 @@ def report(args, info, main, scaling):
                  info["sqlite3"], info["hyperfine"], info["commit"],
                  " (+uncommitted changes)" if info["dirty"] else "", info["date"]))
     L.append("")
+    L.append("Load average (1, 5, 15 min) at start: %s; at end: %s%s" % (
+        info["load_start"], info.get("load_end", "?"),
+        " — **the machine was busy: expect noisy figures**" if max(
+            float(info["load_start"].split()[0]), float(info.get("load_end", "0 0 0").split()[0]))
+        > 0.5 * (info["cores"] or 1) else ""))
+    L.append("")
     n = main["n_sockets"]
     L.append("Sockets held: %d (%d holder processes; %d rows in /proc/net/tcp{,6}). "
              "Times are medians of hyperfine runs (warm-up %s, at least %d runs), in ms, "
@@ -448,15 +456,16 @@ def report(args, info, main, scaling):
     join = j["proctab join"]["median"]
     L.append("## Medians")
     L.append("")
-    L.append("| what | command | median ms | runs | rows out |")
-    L.append("|---|---|---:|---:|---:|")
+    L.append("| what | command | median ms | CPU ms | runs | rows out |")
+    L.append("|---|---|---:|---:|---:|---:|")
 
     def row(what, r, rows=None):
         if rows is None:
             rows = " ".join(r.get("output", [])) if r.get("rows") == 1 else str(r.get("rows", ""))
         note = " (%s)" % r["note"] if r.get("note") else ""
-        L.append("| %s | `%s` | %s%s | %d | %s |" % (
-            what, r["command"].replace("|", "\\|"), ms(r["median"]), note, r["runs"],
+        L.append("| %s | `%s` | %s%s | %s | %d | %s |" % (
+            what, r["command"].replace("|", "\\|"), ms(r["median"]), note,
+            "—" if r.get("cpu") is None else ms(r["cpu"]), r["runs"],
             rows.replace("|", "\\|")))
     row("sqlite3 + .load, `SELECT 1` (startup)", s["startup"]["proctab SELECT 1"])
     row("1. scan: proctab", s["scan"]["proctab scan"])
@@ -470,36 +479,52 @@ def report(args, info, main, scaling):
     row("4. one pid, %d other processes" % o["others_many"], o["many"], str(o["rows"]))
     row("5. state of one socket by inode", s["inode"]["proctab by inode"])
     L.append("")
+    L.append("CPU ms = user + system time of the command (hyperfine's means): less "
+             "sensitive than wall time to other load on the machine.")
+    L.append("")
     L.append("Peak RSS (GNU time %%M, max of runs): proctab join %.1f MiB; psutil %.1f; "
              "ss %.1f; netstat %.1f; lsof %.1f MiB." % tuple(
                  s["rss"][k]["max_kib"] / 1024 for k in
                  ("proctab join", "psutil", "ss -tanp", "netstat -tanp", "lsof -nP -iTCP")))
     L.append("")
 
-    L.append("## Ratios and targets (N = %d%s)" % (n, "; targets are set for N = 50,000" if n != 50000 else ""))
+    L.append("## Ratios and targets (N = %d%s)" % (n, "; targets are set for N = 50,000" if args.sockets != 50000 else ""))
     L.append("")
-    L.append("| ratio | value | target | result |")
-    L.append("|---|---:|---:|---|")
+    L.append("| ratio | value (wall) | target | result | same ratio on CPU time |")
+    L.append("|---|---:|---:|---|---:|")
     rss = s["rss"]["proctab join"]["max_kib"] / 1024
     scal = None
     if scaling and 10000 in scaling and 100000 in scaling:
         scal = scaling[100000]["proctab join"]["median"] / scaling[10000]["proctab join"]["median"]
+    def cr(a, *bs):
+        """The same ratio on CPU time (user + sys), when all are known."""
+        if a.get("cpu") is None or any(x.get("cpu") is None for x in bs):
+            return None
+        den = sum(x["cpu"] for x in bs)
+        return a["cpu"] / den if den else None
+    scal_cpu = None
+    if scal is not None:
+        scal_cpu = cr(scaling[100000]["proctab join"], scaling[10000]["proctab join"])
+    pj = j["proctab join"]
     targets = [
-        ("scan / floor (cat)", s["scan"]["proctab scan"]["median"] / cat, "<=", 1.15),
-        ("fd walk / floor (fdwalk)", s["fd"]["proctab fd walk"]["median"] / fdw, "<=", 1.15),
+        ("scan / floor (cat)", s["scan"]["proctab scan"]["median"] / cat, "<=", 1.15,
+         cr(s["scan"]["proctab scan"], s["scan"]["floor cat"])),
+        ("fd walk / floor (fdwalk)", s["fd"]["proctab fd walk"]["median"] / fdw, "<=", 1.15,
+         cr(s["fd"]["proctab fd walk"], s["fd"]["floor fdwalk"])),
         ("join / (cat + fdwalk)", join / (j["floor cat"]["median"] + j["floor fdwalk"]["median"]),
-         "<=", 1.25),
-        ("psutil / join", j["psutil"]["median"] / join, ">=", 2.5),
-        ("ss -tanp / join", j["ss -tanp"]["median"] / join, ">=", 4),
+         "<=", 1.25, cr(pj, j["floor cat"], j["floor fdwalk"])),
+        ("psutil / join", j["psutil"]["median"] / join, ">=", 2.5, cr(j["psutil"], pj)),
+        ("ss -tanp / join", j["ss -tanp"]["median"] / join, ">=", 4, cr(j["ss -tanp"], pj)),
         ("one pid: %d others / %d others" % (o["others_many"], o["others_few"]),
-         o["many"]["median"] / o["few"]["median"], "<=", 1.2),
-        ("peak RSS of join, MiB", rss, "<=", 40),
-        ("join time 100k / 10k sockets", scal, "<=", 11),
+         o["many"]["median"] / o["few"]["median"], "<=", 1.2, cr(o["many"], o["few"])),
+        ("peak RSS of join, MiB", rss, "<=", 40, None),
+        ("join time 100k / 10k sockets", scal, "<=", 11, scal_cpu),
     ]
-    for what, v, op, goal in targets:
-        L.append("| %s | %s | %s %s | %s |" % (what, "—" if v is None else "%.2f" % v,
-                                               "≤" if op == "<=" else "≥", goal,
-                                               verdict(v, op, goal) if v is not None else "n/a (run --scaling)"))
+    for what, v, op, goal, c in targets:
+        L.append("| %s | %s | %s %s | %s | %s |" % (
+            what, "—" if v is None else "%.2f" % v, "≤" if op == "<=" else "≥", goal,
+            verdict(v, op, goal) if v is not None else "n/a (run --scaling)",
+            "—" if c is None else "%.2f" % c))
     L.append("")
     L.append("Context (not targets): netstat -tanp / join = %.2f; lsof / join = %.2f; "
              "startup (`SELECT 1`) = %s ms of the join's %s ms; by-inode lookup / scan = %.2f." % (
@@ -623,6 +648,7 @@ def main():
                     scaling[k] = r
                 finally:
                     h.close()
+        info["load_end"] = "%.2f %.2f %.2f" % os.getloadavg()
         md = report(args, info, main_res, scaling if args.scaling else None)
         print(md)
         with open(os.path.join(args.out, "latest.md"), "w") as fh:
