@@ -32,32 +32,35 @@ ProcFs::ProcFs(std::string root) : root_(std::move(root)) {
   }
 }
 
-int ProcFs::read_file(int dir_fd, const char* path, std::string& out) {
+int ProcFs::read_chunks(int dir_fd, const char* path,
+                        const std::function<void(std::string_view)>& sink) {
   counters.files_read.fetch_add(1, std::memory_order_relaxed);
-  out.clear();
   int fd;
   do {
     fd = ::openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return errno;
   Fd guard(fd);
-  // /proc files report st_size 0 and a seq_file hands out about one page
-  // per read() whatever the request, so read into a stack buffer and append:
-  // the string grows geometrically with no zero-filling, and a small file
-  // (fdinfo, read once per descriptor) costs one small read.
+  // A seq_file hands out about one page per read() whatever the request;
+  // 32 KiB serves regular files (fixtures) in few calls, and the buffer is
+  // reused for every chunk, so a 10 MB file costs no 10 MB of memory.
   char chunk[32 * 1024];
   for (;;) {
     ssize_t n = ::read(fd, chunk, sizeof chunk);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      out.clear();
-      return err;
+      return errno;
     }
-    if (n == 0) break;
-    out.append(chunk, static_cast<size_t>(n));
+    if (n == 0) return 0;
+    sink(std::string_view(chunk, static_cast<size_t>(n)));
   }
-  return 0;
+}
+
+int ProcFs::read_file(int dir_fd, const char* path, std::string& out) {
+  out.clear();
+  int err = read_chunks(dir_fd, path, [&](std::string_view chunk) { out.append(chunk); });
+  if (err) out.clear();
+  return err;
 }
 
 Fd ProcFs::open_dir(int dir_fd, const char* path, int& err) {

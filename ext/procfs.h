@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace proctab {
@@ -66,10 +67,15 @@ class ProcFs {
   int root_fd() const { return root_fd_.get(); }
 
   // Reads the whole of `path` (relative to dir_fd) into `out`, replacing its
-  // contents. Large reads: a /proc seq_file resumes its walk at every read(),
-  // so fewer reads mean fewer chances of duplicated or missed rows.
-  // Returns 0 or an errno value.
-  virtual int read_file(int dir_fd, const char* path, std::string& out);
+  // contents; built on read_chunks. Returns 0 or an errno value.
+  int read_file(int dir_fd, const char* path, std::string& out);
+
+  // Reads `path` (relative to dir_fd) to its end, handing each chunk to
+  // `sink` as read() returns it, so a parser can consume a large /proc file
+  // without buffering it. Returns 0 or an errno value (chunks already handed
+  // over stay handed over: callers discard their rows on error).
+  virtual int read_chunks(int dir_fd, const char* path,
+                          const std::function<void(std::string_view)>& sink);
 
   // Opens directory `path` relative to dir_fd. Returns an invalid Fd and sets
   // `err` on failure.
