@@ -227,34 +227,10 @@ class Bench:
                          "timed_out": to}
         fast = [(n, c) for n, c in cmds if pre[n]["check_s"] <= self.args.slow]
         out = {}
-        if fast:
-            js = os.path.join(self.workdir, "hf-%02d-%s.json" % (self.seq, label))
-            argv = ["hyperfine", "-N", "--style", "basic", "-i", "--export-json", js]
-            if self.args.quick:
-                argv += ["--warmup", "0", "--runs", str(self.args.runs)]
-            else:
-                argv += ["--warmup", str(self.args.warmup), "--min-runs", str(self.args.runs),
-                         "--max-runs", str(max(self.args.runs, 50))]
-            for name, cmd in fast:
-                argv += ["-n", name, cmd]
-            log("hyperfine [%s]: %s" % (label, ", ".join(n for n, _ in fast)))
-            self.hlog.write("\n### %s\n" % label)
-            self.hlog.flush()
-            subprocess.run(argv, check=True, stdout=self.hlog, stderr=self.hlog)
-            with open(js) as fh:
-                data = json.load(fh)
-            for (name, cmd), res in zip(fast, data["results"]):
-                times = res["times"]
-                bad = [c for c in (res.get("exit_codes") or []) if c]
-                out[name] = {
-                    "command": cmd, "median": statistics.median(times),
-                    "mean": res["mean"], "stddev": res.get("stddev"),
-                    "cpu": (res.get("user") or 0) + (res.get("system") or 0),
-                    "min": res["min"], "max": res["max"], "runs": len(times),
-                    "failed_runs": len(bad), "note": "",
-                }
-                if bad and name.startswith("proctab"):
-                    raise RuntimeError("%s failed during timing" % name)
+        if fast and not self.args.sequential:
+            out.update(self._interleaved(fast, label))
+        elif fast:
+            out.update(self._sequential(fast, label))
         for name, cmd in cmds:
             if name not in out:
                 p = pre[name]
@@ -270,6 +246,73 @@ class Bench:
                 ", %d FAILED" % r["failed_runs"] if r["failed_runs"] else "",
                 r["rows"], r["note"]))
         return out
+
+    def _hf(self, argv, label, js):
+        self.hlog.write("\n### %s\n" % label)
+        self.hlog.flush()
+        subprocess.run(argv, check=True, stdout=self.hlog, stderr=self.hlog)
+        with open(js) as fh:
+            return json.load(fh)["results"]
+
+    def _result(self, name, cmd, times, cpus, codes):
+        bad = [c for c in codes if c]
+        if bad and name.startswith("proctab"):
+            raise RuntimeError("%s failed during timing" % name)
+        return {
+            "command": cmd, "median": statistics.median(times),
+            "mean": statistics.mean(times),
+            "stddev": statistics.stdev(times) if len(times) > 1 else None,
+            "cpu": statistics.mean(cpus), "min": min(times), "max": max(times),
+            "times": times, "runs": len(times), "failed_runs": len(bad), "note": "",
+        }
+
+    def _sequential(self, fast, label):
+        """One hyperfine call: all runs of the first command, then the next..."""
+        js = os.path.join(self.workdir, "hf-%02d-%s.json" % (self.seq, label))
+        argv = ["hyperfine", "-N", "--style", "basic", "-i", "--export-json", js]
+        if self.args.quick:
+            argv += ["--warmup", "0", "--runs", str(self.args.runs)]
+        else:
+            argv += ["--warmup", str(self.args.warmup), "--min-runs", str(self.args.runs),
+                     "--max-runs", str(max(self.args.runs, 50))]
+        for name, cmd in fast:
+            argv += ["-n", name, cmd]
+        log("hyperfine [%s]: %s" % (label, ", ".join(n for n, _ in fast)))
+        out = {}
+        for (name, cmd), res in zip(fast, self._hf(argv, label, js)):
+            n = len(res["times"])
+            out[name] = self._result(name, cmd, res["times"],
+                                     [(res.get("user") or 0) + (res.get("system") or 0)] * n,
+                                     res.get("exit_codes") or [])
+        return out
+
+    def _interleaved(self, fast, label):
+        """Round-robin: each round runs every command once (one hyperfine
+        call with --runs 1), starting at a different command each round, so
+        that drifting background load hits all commands alike.  The first
+        --warmup rounds are discarded."""
+        warm = 0 if self.args.quick else self.args.warmup
+        rounds = warm + self.args.runs
+        acc = {name: ([], [], []) for name, _ in fast}
+        log("hyperfine [%s] x %d rounds (%d warm-up): %s" % (
+            label, rounds, warm, ", ".join(n for n, _ in fast)))
+        for r in range(rounds):
+            k = r % len(fast)
+            order = fast[k:] + fast[:k]
+            js = os.path.join(self.workdir, "hf-%02d-%s-r%d.json" % (self.seq, label, r))
+            argv = ["hyperfine", "-N", "--style", "basic", "-i", "--runs", "1",
+                    "--export-json", js]
+            for name, cmd in order:
+                argv += ["-n", name, cmd]
+            results = self._hf(argv, "%s round %d%s" % (label, r, " (warm-up)" if r < warm else ""), js)
+            if r < warm:
+                continue
+            for (name, cmd), res in zip(order, results):
+                t, c, e = acc[name]
+                t.extend(res["times"])
+                c.append((res.get("user") or 0) + (res.get("system") or 0))
+                e.extend(res.get("exit_codes") or [])
+        return {name: self._result(name, cmd, *acc[name]) for name, cmd in fast}
 
     def peak_rss(self, cmd, runs):
         """Median and max of GNU time's %M (KiB) over runs."""
@@ -442,11 +485,13 @@ def report(args, info, main, scaling):
         > 0.5 * (info["cores"] or 1) else ""))
     L.append("")
     n = main["n_sockets"]
+    how = ("hyperfine per command (warm-up %d, at least %d runs)" % (args.warmup, args.runs)
+           if args.sequential else
+           "%d round-robin rounds after %d warm-up round(s), each command run once per "
+           "round by `hyperfine -N --runs 1`" % (args.runs, 0 if args.quick else args.warmup))
     L.append("Sockets held: %d (%d holder processes; %d rows in /proc/net/tcp{,6}). "
-             "Times are medians of hyperfine runs (warm-up %s, at least %d runs), in ms, "
-             "wall clock of the whole command (process start included)." % (
-                 n, main["holders"], main["tcp_rows"],
-                 0 if args.quick else args.warmup, args.runs))
+             "Times are medians over %s, in ms, wall clock of the whole command "
+             "(process start included)." % (n, main["holders"], main["tcp_rows"], how))
     L.append("")
     s = main["suite"]
     start = s["startup"]["proctab SELECT 1"]["median"]
@@ -537,15 +582,20 @@ def report(args, info, main, scaling):
         L.append("")
         names = ["proctab join", "floor cat", "floor fdwalk", "psutil", "ss -tanp",
                  "netstat -tanp", "lsof -nP -iTCP"]
-        L.append("| sockets | " + " | ".join(names) + " | join/(floors) | psutil/join | ss/join |")
-        L.append("|---:|" + "---:|" * (len(names) + 3))
+        L.append("| sockets held | rows in /proc/net/tcp* | " + " | ".join(names)
+                 + " | join/(floors) | psutil/join | ss/join |")
+        L.append("|---:|---:|" + "---:|" * (len(names) + 3))
         for k in sorted(scaling):
             r = scaling[k]
             jn = r["proctab join"]["median"]
-            L.append("| %d | %s | %.2f | %.2f | %.2f |" % (
-                r["_sockets"], " | ".join(ms(r[x]["median"]) for x in names),
+            L.append("| %d | %d | %s | %.2f | %.2f | %.2f |" % (
+                r["_sockets"], r["floor cat"].get("rows", 2) - 2,
+                " | ".join(ms(r[x]["median"]) for x in names),
                 jn / (r["floor cat"]["median"] + r["floor fdwalk"]["median"]),
                 r["psutil"]["median"] / jn, r["ss -tanp"]["median"] / jn))
+        L.append("")
+        L.append("Rows in /proc/net/tcp* above the sockets held belong to other processes "
+                 "(the system, other test runs): they are part of what every tool reads.")
         L.append("")
     return "\n".join(L) + "\n"
 
@@ -587,7 +637,10 @@ def main():
     ap.add_argument("--points", default="10000,25000,50000,100000",
                     help="socket counts for --scaling (comma separated)")
     ap.add_argument("--runs", type=int, default=None, help="minimum timed runs per command (default 7)")
-    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--warmup", type=int, default=1, help="warm-up runs (rounds) discarded")
+    ap.add_argument("--sequential", action="store_true",
+                    help="let hyperfine run all runs of one command before the next "
+                         "(default: round-robin rounds, one run of each command per round)")
     ap.add_argument("--slow", type=float, default=20.0,
                     help="a command whose first run takes longer is timed once, not repeated")
     ap.add_argument("--timeout", type=int, default=300, help="give up on one run after this many seconds")
