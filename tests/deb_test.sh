@@ -4,7 +4,7 @@
 # and removes it again. Needs root and dpkg: otherwise exit 77 = skipped,
 # which ctest reports (with the reason printed here).
 # usage: deb_test.sh SOURCE_DIR WORK_DIR
-set -euo pipefail
+set -euo pipefail  # (greps read all their input: no grep -q after a pipe)
 src=$1 work=$2
 if [ "$(id -u)" -ne 0 ]; then echo "SKIPPED: installing a .deb needs root"; exit 77; fi
 for tool in dpkg dpkg-deb cpack sqlite3; do
@@ -13,7 +13,7 @@ done
 # One package test at a time on this machine (dpkg holds a global lock anyway).
 exec 9>/tmp/proctab-deb-test.lock
 flock -w 600 9
-if dpkg-query -W -f='${Status}' proctab 2>/dev/null | grep -q "install ok installed"; then
+if dpkg-query -W -f='${Status}' proctab 2>/dev/null | grep "install ok installed" >/dev/null; then
   echo "SKIPPED: a proctab package is already installed here; not replacing someone's install"
   exit 77
 fi
@@ -31,12 +31,12 @@ echo "built $(basename "$deb")"
 dpkg-deb --field "$deb" Package Version Architecture Maintainer Depends
 depends=$(dpkg-deb --field "$deb" Depends)
 for dep in libc6 libstdc++6 libsqlite3-0 sqlite3; do
-  echo "$depends" | tr ',' '\n' | awk '{print $1}' | grep -qxF "$dep" || { echo "FAIL: Depends lacks $dep"; exit 1; }
+  echo "$depends" | tr ',' '\n' | awk '{print $1}' | grep -xF "$dep" >/dev/null || { echo "FAIL: Depends lacks $dep"; exit 1; }
 done
-dpkg-deb --field "$deb" Maintainer | grep -q . || { echo "FAIL: no Maintainer"; exit 1; }
+dpkg-deb --field "$deb" Maintainer | grep . >/dev/null || { echo "FAIL: no Maintainer"; exit 1; }
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 module=/usr/lib/$multiarch/proctab/proctab.so
-dpkg-deb --contents "$deb" | grep -q " \.$module\$" || { dpkg-deb --contents "$deb"; echo "FAIL: $module not in the package"; exit 1; }
+dpkg-deb --contents "$deb" | grep " \.$module\$" >/dev/null || { dpkg-deb --contents "$deb"; echo "FAIL: $module not in the package"; exit 1; }
 
 echo "== dpkg -i"
 trap 'dpkg -r proctab >/dev/null 2>&1 || true' EXIT
@@ -48,10 +48,10 @@ echo "descriptors of this script: $n"
 echo "== /usr/bin/proctab -json by-state"
 out=$(env -u PROCTAB_MODULE -u PROCTAB_SQL_DIR /usr/bin/proctab -json by-state)
 echo "$out" | head -3
-echo "$out" | grep -q '"state"' || { echo "FAIL: proctab by-state"; exit 1; }
+echo "$out" | grep '"state"' >/dev/null || { echo "FAIL: proctab by-state"; exit 1; }
 echo "== pkg-config --libs proctab (from /usr)"
 pkg-config --cflags --libs proctab
-pkg-config --libs proctab | grep -q -- -lproctab || { echo "FAIL: proctab.pc"; exit 1; }
+pkg-config --libs proctab | grep -- -lproctab >/dev/null || { echo "FAIL: proctab.pc"; exit 1; }
 
 echo "== dpkg -r proctab"
 dpkg -r proctab

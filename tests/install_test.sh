@@ -4,7 +4,7 @@
 # (find_package(proctab) -> proctab::static) and a pkg-config build; also the
 # example host built on its own against the installed package.
 # usage: install_test.sh SOURCE_DIR BUILD_DIR
-set -euo pipefail
+set -euo pipefail  # (greps read all their input: no grep -q after a pipe)
 src=$1 build=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,7 +22,7 @@ for f in bin/proctab include/proctab.h "$libdir/libproctab.a" "$libdir/pkgconfig
   share/proctab/sql/listening.sql share/proctab/sql/open_files.sql share/doc/proctab/README.md; do
   [ -e "$prefix/$f" ] || { echo "FAIL: missing $f"; exit 1; }
 done
-grep -q "^prefix=$prefix\$" "$prefix/$libdir/pkgconfig/proctab.pc" || { echo "FAIL: proctab.pc prefix is not $prefix"; cat "$prefix/$libdir/pkgconfig/proctab.pc"; exit 1; }
+grep "^prefix=$prefix\$" "$prefix/$libdir/pkgconfig/proctab.pc" >/dev/null || { echo "FAIL: proctab.pc prefix is not $prefix"; cat "$prefix/$libdir/pkgconfig/proctab.pc"; exit 1; }
 
 echo "== the installed module, by path, in the sqlite3 shell"
 n=$(sqlite3 :memory: -cmd ".load $prefix/${module#./}" "SELECT count(*) FROM proc_fd WHERE pid = $$")
@@ -32,10 +32,10 @@ echo "descriptors of this script: $n"
 echo "== the installed launcher finds its module and queries (no PROCTAB_MODULE set)"
 out=$(env -u PROCTAB_MODULE -u PROCTAB_SQL_DIR "$prefix/bin/proctab" -json "SELECT count(*) AS n FROM proc_fd WHERE pid = $$")
 echo "$out"
-echo "$out" | grep -qE '"n":[1-9]' || { echo "FAIL: launcher output"; exit 1; }
-env -u PROCTAB_MODULE -u PROCTAB_SQL_DIR "$prefix/bin/proctab" --help | grep -q "$prefix/bin/../share/proctab/sql\|$prefix/share/proctab/sql" ||
+echo "$out" | grep -E '"n":[1-9]' >/dev/null || { echo "FAIL: launcher output"; exit 1; }
+env -u PROCTAB_MODULE -u PROCTAB_SQL_DIR "$prefix/bin/proctab" --help | grep "$prefix/bin/../share/proctab/sql\|$prefix/share/proctab/sql" >/dev/null ||
   { echo "FAIL: installed launcher does not use the installed sql dir"; exit 1; }
-env -u PROCTAB_MODULE -u PROCTAB_SQL_DIR "$prefix/bin/proctab" -json by-state | grep -q '"state"' ||
+env -u PROCTAB_MODULE -u PROCTAB_SQL_DIR "$prefix/bin/proctab" -json by-state | grep '"state"' >/dev/null ||
   { echo "FAIL: installed launcher named query"; exit 1; }
 
 echo "== a CMake host: find_package(proctab) -> proctab::static"
