@@ -7,6 +7,7 @@ usage: example_watch_test.py PROCTAB_WATCH"""
 import json
 import os
 import queue
+import re
 import socket
 import subprocess
 import sys
@@ -22,18 +23,26 @@ def fail(msg):
     sys.exit(1)
 
 
-# 1. --iterations 2 exits 0 by itself, every stdout line is a JSON object.
+# 1. --iterations 2 exits 0 by itself; every stdout line is a JSON object; the
+# first run adds every row it finds (there is no previous result), and the
+# lines printed agree with the per-run counts logged to stderr. (Other
+# processes may open or close listeners meanwhile: run 2 may add or remove.)
 done = subprocess.run([watch, "--iterations", "2", "--interval", "0.2"],
                       capture_output=True, text=True, timeout=60)
 print(done.stderr.strip())
 if done.returncode != 0:
     fail(f"--iterations 2 exited {done.returncode}")
-if done.stderr.count("run ") != 2:
+runs = [tuple(map(int, m)) for m in re.findall(r"^run \d+: (\d+) rows, (\d+) added, (\d+) removed$",
+                                                done.stderr, re.M)]
+if len(runs) != 2:
     fail("expected two 'run N' log lines")
-for line in done.stdout.splitlines():
-    row = json.loads(line)
-    if row["name"] != "listening" or row["action"] != "added":
-        fail(f"first runs should only add rows: {line}")
+rows = [json.loads(line) for line in done.stdout.splitlines()]
+if runs[0][0] != runs[0][1] or runs[0][2] != 0:
+    fail("the first run must report every row as added")
+if len(rows) != sum(added + removed for _, added, removed in runs):
+    fail("stdout lines do not match the logged counts")
+if any(r["name"] != "listening" or r["action"] != "added" for r in rows[:runs[0][1]]):
+    fail("the first run's lines must all be added rows of 'listening'")
 
 # 2. differences: a listener that appears, then goes away.
 proc = subprocess.Popen([watch, "--interval", "0.2", "--iterations", "300"],
