@@ -40,7 +40,15 @@ dpkg-deb --contents "$deb" | grep " \.$module\$" >/dev/null || { dpkg-deb --cont
 
 echo "== dpkg -i"
 trap 'dpkg -r proctab >/dev/null 2>&1 || true' EXIT
-dpkg -i "$deb"
+# apt may hold dpkg's lock (another job installing packages): wait for it, bounded.
+for attempt in $(seq 1 24); do
+  if dpkg -i "$deb" >"$work/deb-dpkg.log" 2>&1; then break; fi
+  if ! grep -i "lock" "$work/deb-dpkg.log" >/dev/null || [ "$attempt" -eq 24 ]; then
+    cat "$work/deb-dpkg.log"; echo "FAIL: dpkg -i"; exit 1
+  fi
+  sleep 5
+done
+cat "$work/deb-dpkg.log"
 echo "== sqlite3: .load $module"
 n=$(sqlite3 :memory: -cmd ".load $module" "SELECT count(*) FROM proc_fd WHERE pid = $$")
 echo "descriptors of this script: $n"
