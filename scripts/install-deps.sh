@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages a step needs, only those missing.
-# usage: scripts/install-deps.sh build|test|bench
+# usage: scripts/install-deps.sh build|test|bench|node
 set -euo pipefail
-case "${1:-build}" in
+step=${1:-build}
+case "$step" in
   build) packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3) ;;
-  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 catch2 iproute2 python3 python3-psutil) ;;
+  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 catch2 iproute2 python3 python3-psutil
+                   dpkg-dev file) ;;
+  node)  packages=() ;;
   bench) packages=(cmake g++ make gcc libsqlite3-dev sqlite3 hyperfine python3 python3-psutil
                    python3-matplotlib iproute2 net-tools lsof time) ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|bench|node" >&2; exit 2 ;;
+esac
+# The Node.js client test needs node and npm. A node from elsewhere (e.g.
+# NodeSource's nodejs, which bundles npm) counts: Debian's npm package would
+# conflict with it.
+case "$step" in test | node)
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm) ;;
 esac
 missing=()
 for p in "${packages[@]}"; do
