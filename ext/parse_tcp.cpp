@@ -25,9 +25,9 @@ inline int hex_digit(char c) {
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-// Splits `line` on whitespace into at most `max` tokens; returns the count,
-// or max + 1 if there are more.
-size_t tokenize(std::string_view line, std::string_view* tokens, size_t max) {
+}  // namespace
+
+size_t split_fields(std::string_view line, std::string_view* tokens, size_t max) {
   size_t count = 0;
   size_t i = 0;
   const size_t n = line.size();
@@ -41,6 +41,8 @@ size_t tokenize(std::string_view line, std::string_view* tokens, size_t max) {
   }
   return count;
 }
+
+namespace {
 
 // Splits "a:b" at its only colon.
 bool split_colon(std::string_view s, std::string_view& a, std::string_view& b) {
@@ -156,15 +158,8 @@ const char* tcp_timer_name(uint32_t timer) {
   return timer < sizeof kTimerNames / sizeof kTimerNames[0] ? kTimerNames[timer] : nullptr;
 }
 
-bool parse_tcp_line(std::string_view line, int family, TcpRow& row) {
-  constexpr size_t kMaxTokens = 24;
-  std::string_view tok[kMaxTokens];
-  size_t n = tokenize(line, tok, kMaxTokens);
-  if (n != 12 && (n < 17 || n > kMaxTokens)) return false;
-
-  row = TcpRow{};
+bool parse_inet_fields(const std::string_view* tok, int family, InetSocketRow& row) {
   row.family = static_cast<uint8_t>(family);
-
   // sl: "%4d:"
   if (tok[0].size() < 2 || tok[0].back() != ':') return false;
   if (!dec_as(tok[0].substr(0, tok[0].size() - 1), row.slot)) return false;
@@ -194,6 +189,17 @@ bool parse_tcp_line(std::string_view line, int family, TcpRow& row) {
   }
   std::memcpy(row.pointer, tok[11].data(), tok[11].size());
   row.pointer_len = static_cast<uint8_t>(tok[11].size());
+  return true;
+}
+
+bool parse_tcp_line(std::string_view line, int family, TcpRow& row) {
+  constexpr size_t kMaxTokens = 24;
+  std::string_view tok[kMaxTokens];
+  size_t n = split_fields(line, tok, kMaxTokens);
+  if (n != 12 && (n < 17 || n > kMaxTokens)) return false;
+
+  row = TcpRow{};
+  if (!parse_inet_fields(tok, family, row)) return false;
 
   if (n == 12) {
     // Short rows: the state tells which printer produced them.
@@ -222,32 +228,12 @@ bool parse_tcp_line(std::string_view line, int family, TcpRow& row) {
 }
 
 TcpParseStats parse_tcp_table(std::string_view text, int family, std::vector<TcpRow>& out) {
-  TcpParseStats stats;
-  size_t pos = 0;
-  bool first = true;
   TcpRow row;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (first) {
-      first = false;
-      size_t i = 0;
-      while (i < line.size() && is_space(line[i])) ++i;
-      if (line.substr(i, 2) == "sl") continue;
-    }
-    if (parse_tcp_line(line, family, row)) {
-      out.push_back(row);
-      ++stats.rows;
-    } else {
-      // Blank lines (a trailing newline, padding) are not malformed rows.
-      bool blank = true;
-      for (char c : line) blank = blank && is_space(c);
-      if (!blank) ++stats.skipped;
-    }
-  }
-  return stats;
+  return parse_lines(text, "sl", [&](std::string_view line) {
+    if (!parse_tcp_line(line, family, row)) return false;
+    out.push_back(row);
+    return true;
+  });
 }
 
 }  // namespace proctab
