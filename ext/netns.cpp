@@ -6,36 +6,22 @@
 
 #include <cstdio>
 
-#include "parse_tcp.h"
+#include "parse_process.h"
 
 namespace proctab {
-
-std::optional<uint64_t> parse_netns_link(std::string_view link) {
-  constexpr std::string_view kPrefix = "net:[";
-  if (link.size() <= kPrefix.size() + 1 || link.substr(0, kPrefix.size()) != kPrefix ||
-      link.back() != ']') {
-    return std::nullopt;
-  }
-  uint64_t n;
-  if (!parse_dec_u64(link.substr(kPrefix.size(), link.size() - kPrefix.size() - 1), n) ||
-      n > static_cast<uint64_t>(INT64_MAX)) {
-    return std::nullopt;
-  }
-  return n;
-}
 
 std::optional<uint64_t> own_netns() {
   char buf[64];
   ssize_t n = ::readlink("/proc/self/ns/net", buf, sizeof buf);
   if (n < 0) return std::nullopt;
-  return parse_netns_link(std::string_view(buf, static_cast<size_t>(n)));
+  return parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
 }
 
 std::optional<uint64_t> NetnsDirectory::own() {
   if (!own_known_) {
     char buf[64];
     long n = fs_->read_link(fs_->root_fd(), "self/ns/net", buf, sizeof buf);
-    if (n > 0) own_ = parse_netns_link(std::string_view(buf, static_cast<size_t>(n)));
+    if (n > 0) own_ = parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
     own_known_ = true;
   }
   return own_;
@@ -55,7 +41,7 @@ void NetnsDirectory::discover() {
     snprintf(path, sizeof path, "%d/ns/net", pid);
     long n = fs_->read_link(fs_->root_fd(), path, buf, sizeof buf);
     if (n <= 0) continue;  // vanished, or not ours to inspect
-    std::optional<uint64_t> ns = parse_netns_link(std::string_view(buf, static_cast<size_t>(n)));
+    std::optional<uint64_t> ns = parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
     if (!ns || ns == own_ns) continue;
     auto [it, fresh] = pids_.try_emplace(*ns);
     if (fresh) order_.push_back(*ns);
@@ -85,9 +71,14 @@ int NetnsDirectory::load(const char* file, const IntSet& wanted, Loaded& loaded,
     if (!wanted.allows(static_cast<int64_t>(ns)) || loaded.namespaces.count(ns)) continue;
     for (int32_t pid : pids_[ns]) {
       snprintf(path, sizeof path, "%d/%s", pid, file);
-      if (fs_->read_file(fs_->root_fd(), path, buffer) != 0) continue;  // vanished: next pid
-      sink(ns, buffer);
-      break;
+      if (fs_->read_file(fs_->root_fd(), path, buffer) == 0) {
+        sink(ns, buffer);
+        break;
+      }
+      // Vanished: try the next pid. Still there: the namespace lacks the
+      // file (IPv6 off in it), and asking its other processes is no use.
+      snprintf(path, sizeof path, "%d/net", pid);
+      if (fs_->check_readable(fs_->root_fd(), path) == 0) break;
     }
     // Read or not (every process of it gone), this namespace is settled.
     loaded.namespaces.insert(ns);

@@ -32,9 +32,6 @@
 
 namespace proctab {
 
-// The N of "net:[N]"; nullopt for any other text.
-std::optional<uint64_t> parse_netns_link(std::string_view link);
-
 // The reader's own network namespace (/proc/self/ns/net), or nullopt.
 std::optional<uint64_t> own_netns();
 
