@@ -34,7 +34,7 @@ int register_all(sqlite3* db, const ProcFsFactory& procfs) {
     int rc = register_table(db, *def, procfs);
     if (rc != SQLITE_OK) return rc;
   }
-  return sqlite3_create_function_v2(db, "proctab_netns", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS,
+  return sqlite3_create_function_v2(db, "proctab_netns", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
                                     nullptr, netns_function, nullptr, nullptr, nullptr);
 }
 
