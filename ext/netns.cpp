@@ -41,7 +41,8 @@ void NetnsDirectory::discover() {
     snprintf(path, sizeof path, "%d/ns/net", pid);
     long n = fs_->read_link(fs_->root_fd(), path, buf, sizeof buf);
     if (n <= 0) continue;  // vanished, or not ours to inspect
-    std::optional<uint64_t> ns = parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
+    std::optional<uint64_t> ns =
+        parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
     if (!ns || ns == own_ns) continue;
     auto [it, fresh] = pids_.try_emplace(*ns);
     if (fresh) order_.push_back(*ns);
@@ -63,7 +64,8 @@ int NetnsDirectory::load(const char* file, const IntSet& wanted, Loaded& loaded,
   }
   // Others: only if some wanted namespace is not the own one.
   bool others = !wanted.active();
-  for (int64_t v : wanted.values()) others = others || !own_ns || v != static_cast<int64_t>(*own_ns);
+  for (int64_t v : wanted.values())
+    others = others || !own_ns || v != static_cast<int64_t>(*own_ns);
   if (!others) return 0;
   discover();
   char path[256];

@@ -9,8 +9,8 @@ namespace proctab {
 namespace {
 
 constexpr const char* kStateNames[] = {
-    nullptr,     "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",    "FIN_WAIT2",     "TIME_WAIT",
-    "CLOSE",     "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",      "NEW_SYN_RECV",  "BOUND_INACTIVE",
+    nullptr, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",    "TIME_WAIT",
+    "CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",   "NEW_SYN_RECV", "BOUND_INACTIVE",
 };
 constexpr uint32_t kStateCount = sizeof kStateNames / sizeof kStateNames[0];
 
@@ -23,7 +23,9 @@ inline int hex_digit(char c) {
   return -1;
 }
 
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+inline bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 }  // namespace
 
@@ -145,7 +147,9 @@ bool parse_dec_i64(std::string_view s, int64_t& value) {
   return true;
 }
 
-const char* tcp_state_name(uint32_t st) { return st < kStateCount ? kStateNames[st] : nullptr; }
+const char* tcp_state_name(uint32_t st) {
+  return st < kStateCount ? kStateNames[st] : nullptr;
+}
 
 uint32_t tcp_state_number(std::string_view name) {
   for (uint32_t i = 1; i < kStateCount; ++i) {
@@ -228,11 +232,8 @@ bool parse_tcp_line(std::string_view line, int family, TcpRow& row) {
 }
 
 TcpParseStats parse_tcp_table(std::string_view text, int family, std::vector<TcpRow>& out) {
-  TcpRow row;
-  return parse_lines(text, "sl", [&](std::string_view line) {
-    if (!parse_tcp_line(line, family, row)) return false;
-    out.push_back(row);
-    return true;
+  return parse_rows(text, "sl", out, [family](std::string_view line, TcpRow& row) {
+    return parse_tcp_line(line, family, row);
   });
 }
 

@@ -33,11 +33,11 @@ struct InetSocketRow {
   uint8_t pointer_len = 0;
   uint16_t local_port = 0;
   uint16_t remote_port = 0;
-  uint32_t st = 0;  // raw state number
+  uint32_t st = 0;    // raw state number
   uint32_t slot = 0;  // sl: a running counter (TCP) or the hash bucket (UDP)
   uint32_t uid = 0;
   uint32_t retransmits = 0;
-  int32_t probes = 0;     // the "timeout" column: icsk_probes_out
+  int32_t probes = 0;  // the "timeout" column: icsk_probes_out
   int32_t refcount = 0;
   uint64_t tx_queue = 0;
   uint64_t rx_queue = 0;
@@ -51,10 +51,10 @@ struct InetSocketRow {
 
 struct TcpRow : InetSocketRow {
   TcpKind kind = TcpKind::kSocket;
-  uint8_t quick = 0;   // icsk_ack.quick (full sockets only)
+  uint8_t quick = 0;  // icsk_ack.quick (full sockets only)
   bool pingpong = false;
   uint32_t snd_cwnd = 0;
-  int32_t ssthresh = 0;   // raw: -1 in initial slow start; fastopen qlen for LISTEN
+  int32_t ssthresh = 0;  // raw: -1 in initial slow start; fastopen qlen for LISTEN
   uint64_t rto_ticks = 0;
   uint64_t ato_ticks = 0;
 };
@@ -99,6 +99,19 @@ TcpParseStats parse_lines(std::string_view text, std::string_view header, ParseL
     }
   }
   return stats;
+}
+
+// parse_lines for parsers of one Row type: appends every row that
+// parse_line(line, row) accepts to `out`.
+template <typename Row, typename ParseLine>
+TcpParseStats parse_rows(std::string_view text, std::string_view header, std::vector<Row>& out,
+                         ParseLine parse_line) {
+  Row row;
+  return parse_lines(text, header, [&](std::string_view line) {
+    if (!parse_line(line, row)) return false;
+    out.push_back(row);
+    return true;
+  });
 }
 
 // Splits `line` on blanks into at most `max` tokens; returns the count, or

@@ -17,11 +17,8 @@ bool parse_udp_line(std::string_view line, int family, UdpRow& row) {
 }
 
 TcpParseStats parse_udp_table(std::string_view text, int family, std::vector<UdpRow>& out) {
-  UdpRow row;
-  return parse_lines(text, "sl", [&](std::string_view line) {
-    if (!parse_udp_line(line, family, row)) return false;
-    out.push_back(row);
-    return true;
+  return parse_rows(text, "sl", out, [family](std::string_view line, UdpRow& row) {
+    return parse_udp_line(line, family, row);
   });
 }
 

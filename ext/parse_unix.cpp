@@ -64,12 +64,7 @@ bool parse_unix_line(std::string_view line, UnixRow& row) {
 }
 
 TcpParseStats parse_unix_table(std::string_view text, std::vector<UnixRow>& out) {
-  UnixRow row;
-  return parse_lines(text, "Num", [&](std::string_view line) {
-    if (!parse_unix_line(line, row)) return false;
-    out.push_back(row);
-    return true;
-  });
+  return parse_rows(text, "Num", out, parse_unix_line);
 }
 
 const char* unix_type_name(uint32_t type) {

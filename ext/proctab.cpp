@@ -34,8 +34,9 @@ int register_all(sqlite3* db, const ProcFsFactory& procfs) {
     int rc = register_table(db, *def, procfs);
     if (rc != SQLITE_OK) return rc;
   }
-  return sqlite3_create_function_v2(db, "proctab_netns", 0, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
-                                    nullptr, netns_function, nullptr, nullptr, nullptr);
+  return sqlite3_create_function_v2(db, "proctab_netns", 0,
+                                    SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, nullptr,
+                                    netns_function, nullptr, nullptr, nullptr);
 }
 
 }  // namespace proctab
@@ -56,7 +57,7 @@ int proctab_auto_init(sqlite3* db, char**, const sqlite3_api_routines*) {
 
 #ifndef SQLITE_CORE
 __attribute__((visibility("default"))) int sqlite3_proctab_init(sqlite3* db, char** err,
-                                                                 const sqlite3_api_routines* api) {
+                                                                const sqlite3_api_routines* api) {
   SQLITE_EXTENSION_INIT2(api);
   int rc = proctab_register(db);
   if (rc != SQLITE_OK && err) *err = sqlite3_mprintf("proctab: cannot register tables (%d)", rc);

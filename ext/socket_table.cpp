@@ -21,10 +21,7 @@ std::vector<ColumnDef> inet_columns(const InetDocs& docs, std::vector<ColumnDef>
       {"rx_queue", A::kInteger, false, docs.rx_queue},
       {"uid", A::kInteger, false, docs.uid},
       {"inode", A::kInteger, true, docs.inode},
-      {"netns", A::kInteger, true,
-       "Network namespace: the N of /proc/PID/ns/net → 'net:[N]' (joins proc_fd.netns). Every "
-       "namespace reachable through /proc is read, once each; `netns = proctab_netns()` reads "
-       "only the reader's own. NULL for a root without self/ns/net (a fixture)."},
+      kNetnsColumnDef,
   };
   columns.insert(columns.end(), extra.begin(), extra.end());
   return columns;

@@ -28,11 +28,28 @@
 
 namespace proctab {
 
+// Column definitions every socket table has (constant-initialized: safe to
+// use in other files' static TableDefs).
+inline constexpr ColumnDef kNetnsColumnDef = {
+    "netns", Affinity::kInteger, true,
+    "Network namespace: the N of /proc/PID/ns/net → 'net:[N]' (joins proc_fd.netns). Every "
+    "namespace reachable through /proc is read, once each; `netns = proctab_netns()` reads only "
+    "the reader's own. NULL for a root without self/ns/net (a fixture)."};
+inline constexpr ColumnDef kRefcountColumnDef = {"refcount", Affinity::kInteger, false,
+                                                 "Socket reference count."};
+inline constexpr ColumnDef kPointerColumnDef = {
+    "pointer", Affinity::kText, false,
+    "Kernel address of the socket as printed (%pK: hashed, or zeros under kptr_restrict). "
+    "Opaque text."};
+
 template <typename Row>
 class SocketCursor : public Cursor {
  public:
   SocketCursor(std::shared_ptr<ProcFs> fs, const char* table, int inode_column, int netns_column)
-      : fs_(fs), netns_dir_(std::move(fs)), table_(table), inode_column_(inode_column),
+      : fs_(fs),
+        netns_dir_(std::move(fs)),
+        table_(table),
+        inode_column_(inode_column),
         netns_column_(netns_column) {}
 
   bool eof() const override { return pos_ >= limit(); }
@@ -70,7 +87,8 @@ class SocketCursor : public Cursor {
                                 index_ = InodeIndex();  // rows changed: rebuild on next lookup
                               });
     if (err == ENOENT && optional) return;
-    if (err) throw Error(std::string(table_) + ": " + describe_errno(fs_->root() + "/" + file, err));
+    if (err)
+      throw Error(std::string(table_) + ": " + describe_errno(fs_->root() + "/" + file, err));
   }
 
   // After load(): positions the scan on the first matching row.
@@ -118,7 +136,7 @@ class SocketCursor : public Cursor {
   const char* table_;
   int inode_column_, netns_column_;
   std::string buffer_;
-  std::vector<int64_t> netns_;  // per row; -1 = unnamed (NULL)
+  std::vector<int64_t> netns_;                  // per row; -1 = unnamed (NULL)
   std::vector<NetnsDirectory::Loaded> loaded_;  // per file
   InodeIndex index_;
   // The current scan.
@@ -173,6 +191,8 @@ struct InetProtocol {
   // Columns the protocol answers itself (its own, and any shared one whose
   // value differs for some rows); false falls back to the shared ones.
   bool (*column)(int column, const Row& r, ResultSink& out);
+  int refcount_column;  // where the protocol's own columns put the shared
+  int pointer_column;   // fields refcount and pointer
 };
 
 template <typename Row>
@@ -214,6 +234,10 @@ class InetCursor final : public SocketCursor<Row> {
 
   void row_column(int column, const Row& r, ResultSink& out) const override {
     if (protocol_.column(column, r, out)) return;
+    if (column == protocol_.refcount_column) return out.integer(r.refcount);
+    if (column == protocol_.pointer_column) {
+      return out.text(std::string_view(r.pointer, r.pointer_len));
+    }
     switch (column) {
       case kInetFamily:
         return out.text(r.family == 4 ? "inet" : "inet6");
@@ -260,8 +284,12 @@ class InetTable final : public Table {
 
   Estimate estimate(uint64_t constrained) const override {
     return socket_estimate(constrained, kInetInode,
-                           {{kInetLocalPort, 50}, {kInetRemotePort, 50}, {kInetState, 5},
-                            {kInetSt, 5}, {kInetFamily, 2}, {kInetNetns, 2}});
+                           {{kInetLocalPort, 50},
+                            {kInetRemotePort, 50},
+                            {kInetState, 5},
+                            {kInetSt, 5},
+                            {kInetFamily, 2},
+                            {kInetNetns, 2}});
   }
 
   std::unique_ptr<Cursor> open() override {

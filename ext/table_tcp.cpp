@@ -85,10 +85,8 @@ const TableDef kDef = {
             {"probes", A::kInteger, false,
              "Unanswered zero-window / keepalive probes (the 'timeout' column, "
              "icsk_probes_out)."},
-            {"refcount", A::kInteger, false, "Socket reference count."},
-            {"pointer", A::kText, false,
-             "Kernel address of the socket as printed (%pK: hashed, or zeros under "
-             "kptr_restrict). Opaque text."},
+            kRefcountColumnDef,
+            kPointerColumnDef,
             {"rto_ms", A::kInteger, false,
              "Retransmission timeout, ms (full sockets only; else NULL)."},
             {"ato_ms", A::kInteger, false,
@@ -149,12 +147,6 @@ bool tcp_column(int column, const TcpRow& r, ResultSink& out) {
     case kProbes:
       out.integer(r.probes);
       return true;
-    case kRefcount:
-      out.integer(r.refcount);
-      return true;
-    case kPointer:
-      out.text(std::string_view(r.pointer, r.pointer_len));
-      return true;
     case kRtoMs:
       full ? out.integer(ticks_to_ms(r.rto_ticks)) : out.null();
       return true;
@@ -180,8 +172,8 @@ bool tcp_column(int column, const TcpRow& r, ResultSink& out) {
   return false;
 }
 
-const InetProtocol<TcpRow> kTcp = {"proc_tcp", {"net/tcp", "net/tcp6"}, parse_tcp_table,
-                                   tcp_column};
+const InetProtocol<TcpRow> kTcp = {
+    "proc_tcp", {"net/tcp", "net/tcp6"}, parse_tcp_table, tcp_column, kRefcount, kPointer};
 
 std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
   return std::make_unique<InetTable<TcpRow>>(open_socket_root(def, args, "net/tcp"), kTcp);
@@ -189,6 +181,8 @@ std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
 
 }  // namespace
 
-const TableDef& proc_tcp_def() { return kDef; }
+const TableDef& proc_tcp_def() {
+  return kDef;
+}
 
 }  // namespace proctab

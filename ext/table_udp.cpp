@@ -44,10 +44,8 @@ const TableDef kDef = {
             {"bucket", A::kInteger, false,
              "The 'sl' column: the socket's hash bucket (sockets bound to ports that hash "
              "alike share it). Not a key."},
-            {"refcount", A::kInteger, false, "Socket reference count."},
-            {"pointer", A::kText, false,
-             "Kernel address of the socket as printed (%pK: hashed, or zeros under "
-             "kptr_restrict). Opaque text."},
+            kRefcountColumnDef,
+            kPointerColumnDef,
             {"drops", A::kInteger, false,
              "Datagrams dropped on receive (sk_drops: receive buffer full, checksum or filter "
              "failures)."},
@@ -60,12 +58,6 @@ bool udp_column(int column, const UdpRow& r, ResultSink& out) {
     case kBucket:
       out.integer(r.slot);
       return true;
-    case kRefcount:
-      out.integer(r.refcount);
-      return true;
-    case kPointer:
-      out.text(std::string_view(r.pointer, r.pointer_len));
-      return true;
     case kDrops:
       out.integer(r.drops);
       return true;
@@ -73,8 +65,8 @@ bool udp_column(int column, const UdpRow& r, ResultSink& out) {
   return false;
 }
 
-const InetProtocol<UdpRow> kUdp = {"proc_udp", {"net/udp", "net/udp6"}, parse_udp_table,
-                                   udp_column};
+const InetProtocol<UdpRow> kUdp = {
+    "proc_udp", {"net/udp", "net/udp6"}, parse_udp_table, udp_column, kRefcount, kPointer};
 
 std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
   return std::make_unique<InetTable<UdpRow>>(open_socket_root(def, args, "net/udp"), kUdp);
@@ -82,6 +74,8 @@ std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
 
 }  // namespace
 
-const TableDef& proc_udp_def() { return kDef; }
+const TableDef& proc_udp_def() {
+  return kDef;
+}
 
 }  // namespace proctab

@@ -60,7 +60,8 @@ const TableDef kDef = {
          "'CONNECTING' (2), 'CONNECTED' (3), 'DISCONNECTING' (4); another number as decimal "
          "text. As printed, the kernel's 2 and 4 mean a socket with no file whose peer is or is "
          "not connected (an embryo of a pending accept)."},
-        {"listening", A::kInteger, false, "1 if the socket listens (flags has __SO_ACCEPTCON), else 0."},
+        {"listening", A::kInteger, false,
+         "1 if the socket listens (flags has __SO_ACCEPTCON), else 0."},
         {"inode", A::kInteger, true, "Socket inode: joins proc_fd.inode."},
         {"path", A::kText, false,
          "The bound address as printed: a filesystem path verbatim (spaces included), or for an "
@@ -69,10 +70,7 @@ const TableDef kDef = {
         {"abstract", A::kInteger, false,
          "1 for an abstract-namespace name (path starts with '@'), 0 for a filesystem path, NULL "
          "when unbound."},
-        {"netns", A::kInteger, true,
-         "Network namespace: the N of /proc/PID/ns/net → 'net:[N]' (joins proc_fd.netns). Every "
-         "namespace reachable through /proc is read, once each; `netns = proctab_netns()` reads "
-         "only the reader's own. NULL for a root without self/ns/net (a fixture)."},
+        kNetnsColumnDef,
     },
     make,
 };
@@ -148,6 +146,8 @@ std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
 
 }  // namespace
 
-const TableDef& proc_unix_def() { return kDef; }
+const TableDef& proc_unix_def() {
+  return kDef;
+}
 
 }  // namespace proctab

@@ -160,7 +160,7 @@ TEST_CASE("fixture: netns = X reads only X", "[netns]") {
   // 20/net/tcp only: not the own, not 3000's; and 20/net/tcp6, absent while
   // 20/net is there: the namespace has no tcp6, 21 and 22 are not asked.
   CHECK(f.counts.files() - files == 2);
-  CHECK(f.counts.dirs() - dirs == 1);    // discovery, to find 2000's pids
+  CHECK(f.counts.dirs() - dirs == 1);  // discovery, to find 2000's pids
 
   // The own namespace: no discovery at all.
   files = f.counts.files();
@@ -344,7 +344,8 @@ TEST_CASE("live: sockets in another network namespace, with their owner", "[netn
     CHECK(tcp[2] == std::vector<std::string>{"LISTEN", "8080", "0", ns, ns});
     CHECK((tcp[0][1] == "8080" || tcp[1][1] == "8080"));
     CHECK(db.query("SELECT u.local_port, u.state, u.netns FROM proc_udp u JOIN proc_fd f USING "
-                   "(inode) WHERE f.pid = " + pid) == Rows{{"5353", "CLOSE", ns}});
+                   "(inode) WHERE f.pid = " +
+                   pid) == Rows{{"5353", "CLOSE", ns}});
     // Pushed down: only that namespace, and the own one excludes it.
     CHECK(db.scalar("SELECT count(*) FROM proc_tcp WHERE netns = " + ns) == "3");
     CHECK(db.scalar("SELECT count(*) FROM proc_tcp WHERE netns = proctab_netns() AND netns = " +
@@ -392,7 +393,8 @@ TEST_CASE("live: this process's UDP and UNIX sockets, with their fds", "[udp][un
   Rows udp = db.query(
       "SELECT f.fd, u.state, u.local_port = " + port + ", u.remote_port = " + port +
       ", u.rx_queue > 0, u.netns = proctab_netns() FROM proc_udp u JOIN proc_fd f USING (inode) "
-      "WHERE f.pid = " + pid + " AND " + port + " IN (u.local_port, u.remote_port) ORDER BY f.fd");
+      "WHERE f.pid = " +
+      pid + " AND " + port + " IN (u.local_port, u.remote_port) ORDER BY f.fd");
   CHECK(udp == Rows{{std::to_string(std::min(rx, tx)), rx < tx ? "CLOSE" : "ESTABLISHED",
                      rx < tx ? "1" : "0", rx < tx ? "0" : "1", rx < tx ? "1" : "0", "1"},
                     {std::to_string(std::max(rx, tx)), rx < tx ? "ESTABLISHED" : "CLOSE",
@@ -421,9 +423,11 @@ TEST_CASE("live: this process's UDP and UNIX sockets, with their fds", "[udp][un
                static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size())) == 0);
 
   auto owner = [&](int fd) {
-    return db.query("SELECT u.type, u.state, u.listening, u.path, u.abstract, "
-                    "u.netns = proctab_netns() FROM proc_fd f JOIN proc_unix u USING (inode) "
-                    "WHERE f.pid = " + pid + " AND f.fd = " + std::to_string(fd));
+    return db.query(
+        "SELECT u.type, u.state, u.listening, u.path, u.abstract, "
+        "u.netns = proctab_netns() FROM proc_fd f JOIN proc_unix u USING (inode) "
+        "WHERE f.pid = " +
+        pid + " AND f.fd = " + std::to_string(fd));
   };
   CHECK(owner(pair[0]) == Rows{{"stream", "CONNECTED", "0", "NULL", "NULL", "1"}});
   CHECK(owner(pair[1]) == Rows{{"stream", "CONNECTED", "0", "NULL", "NULL", "1"}});

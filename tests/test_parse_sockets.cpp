@@ -20,9 +20,10 @@ const char* kUdpHeader =
 
 TEST_CASE("udp: an unconnected IPv4 socket", "[udp]") {
   UdpRow row;
-  REQUIRE(parse_udp_line("  348: 0100007F:14E9 00000000:0000 07 00000000:00000A00 00:00000000 "
-                         "00000000   104        0 17366 2 ffff8880aa55cc00 3",
-                         4, row));
+  REQUIRE(
+      parse_udp_line("  348: 0100007F:14E9 00000000:0000 07 00000000:00000A00 00:00000000 "
+                     "00000000   104        0 17366 2 ffff8880aa55cc00 3",
+                     4, row));
   CHECK(row.family == 4);
   CHECK(row.slot == 348);
   CHECK(row.local_port == 5353);
@@ -78,16 +79,18 @@ TEST_CASE("udp6: a connected socket and a whole table", "[udp]") {
 
 TEST_CASE("udp: future fields appended still parse; garbage does not", "[udp]") {
   UdpRow row;
-  CHECK(parse_udp_line("   1: 0100007F:0035 00000000:0000 07 00000000:00000000 00:00000000 "
-                       "00000000     0        0 99 2 0000000000000000 0 17 extra",
-                       4, row));
+  CHECK(
+      parse_udp_line("   1: 0100007F:0035 00000000:0000 07 00000000:00000000 00:00000000 "
+                     "00000000     0        0 99 2 0000000000000000 0 17 extra",
+                     4, row));
   CHECK(row.inode == 99);
   CHECK_FALSE(parse_udp_line("", 4, row));
   CHECK_FALSE(parse_udp_line(std::string(200, '\0'), 4, row));
   CHECK_FALSE(parse_udp_line(kUdpHeader, 4, row));
-  CHECK_FALSE(parse_udp_line("   1: 0100007F:0035 00000000:0000 07 00000000:00000000 "
-                             "00:00000000 00000000     0        0 99 2 0000000000000000 -1",
-                             4, row));
+  CHECK_FALSE(
+      parse_udp_line("   1: 0100007F:0035 00000000:0000 07 00000000:00000000 "
+                     "00:00000000 00000000     0        0 99 2 0000000000000000 -1",
+                     4, row));
 }
 
 TEST_CASE("unix: named, unnamed, listening, abstract", "[unix]") {
@@ -126,15 +129,13 @@ TEST_CASE("unix: named, unnamed, listening, abstract", "[unix]") {
   CHECK(unix_state_name(0) == nullptr);
 }
 
-TEST_CASE("unix: malformed, NUL-filled and torn lines are skipped, never half-parsed",
-          "[unix]") {
-  const std::string good =
-      "0000000000000000: 00000002 00000000 00000000 0001 01 777 /tmp/ok\n";
+TEST_CASE("unix: malformed, NUL-filled and torn lines are skipped, never half-parsed", "[unix]") {
+  const std::string good = "0000000000000000: 00000002 00000000 00000000 0001 01 777 /tmp/ok\n";
   std::string text = "Num       RefCount Protocol Flags    Type St Inode Path\n" + good +
-                     std::string(300, '\0') + "\n" +  // a NUL-filled line (psutil #766)
-                     "0000000000000000: 00000002 00000000\n" +         // torn
-                     "0000000000000000: 0000000G 00000000 00000000 0001 01 5\n" +  // bad hex
-                     "0000000000000000: 00000002 00000000 00000000 001 01 5\n" +   // short field
+                     std::string(300, '\0') + "\n" +            // a NUL-filled line (psutil #766)
+                     "0000000000000000: 00000002 00000000\n" +  // torn
+                     "0000000000000000: 0000000G 00000000 00000000 0001 01 5\n" +   // bad hex
+                     "0000000000000000: 00000002 00000000 00000000 001 01 5\n" +    // short field
                      "0000000000000000: 00000002 00000000 00000000 0001 01 5 \n" +  // empty path
                      "0000000000000000: 00000002 00000000 00000000 0001 01 \n" +    // no inode
                      "0000000000000000 00000002 00000000 00000000 0001 01 5\n" +    // no colon
