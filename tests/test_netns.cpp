@@ -4,6 +4,7 @@
 // `ip netns add`, and UDP / UNIX sockets of this very process — found with
 // their owner pid and fd through SQL.
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -28,6 +29,7 @@ namespace {
 
 // A ProcFs listing directories in numeric order, so "the first pid of a
 // namespace" is deterministic whatever the fixture filesystem's order.
+// Links named in `denied` fail with EACCES, as another user's ns/net does.
 class SortedFs final : public proctab::ProcFs {
  public:
   using ProcFs::ProcFs;
@@ -37,15 +39,28 @@ class SortedFs final : public proctab::ProcFs {
     std::sort(out.begin() + static_cast<long>(before), out.end());
     return err;
   }
+  long read_link(int dir_fd, const char* name, char* buf, size_t size) override {
+    for (const auto& d : *denied) {
+      if (d == name) {
+        counters.links_read++;
+        return -EACCES;
+      }
+    }
+    return ProcFs::read_link(dir_fd, name, buf, size);
+  }
+  std::shared_ptr<std::vector<std::string>> denied;
 };
 
 struct Counting {
   std::shared_ptr<std::vector<std::shared_ptr<proctab::ProcFs>>> made =
       std::make_shared<std::vector<std::shared_ptr<proctab::ProcFs>>>();
+  std::shared_ptr<std::vector<std::string>> denied = std::make_shared<std::vector<std::string>>();
   proctab::ProcFsFactory factory() const {
     auto list = made;
-    return [list](const std::string& root) {
+    auto deny = denied;
+    return [list, deny](const std::string& root) {
       auto fs = std::make_shared<SortedFs>(root);
+      fs->denied = deny;
       list->push_back(fs);
       return fs;
     };
@@ -151,6 +166,19 @@ TEST_CASE("fixture: every namespace once, through its first live pid", "[netns]"
              {"2000", "2000", "CLOSE", "12"},
              {"3000", "3000", "CLOSE", "12"}});
   CHECK(f.counts.files() - files == 5);  // as tcp: udp6 is absent
+}
+
+TEST_CASE("fixture: a process whose ns link is not ours is skipped", "[netns]") {
+  NetnsFixture f;
+  // 20 and 21 are another user's: 2000 is read through 22. 30 and 31 both:
+  // 3000 is unreachable, and that is no error.
+  *f.counts.denied = {"20/ns/net", "21/ns/net", "30/ns/net", "31/ns/net"};
+  uint64_t files = f.counts.files();
+  CHECK(f.db->query("SELECT netns, count(*) FROM tcp GROUP BY netns ORDER BY 1") ==
+        Rows{{"1000", "2"}, {"2000", "2"}});
+  CHECK(f.counts.files() - files == 3);  // own tcp, own tcp6 (absent), 22/net/tcp
+  CHECK(f.db->query("SELECT pid, netns FROM fd WHERE pid IN (10, 21) ORDER BY 1") ==
+        Rows{{"10", "1000"}, {"21", "NULL"}, {"21", "NULL"}});
 }
 
 TEST_CASE("fixture: netns = X reads only X", "[netns]") {
