@@ -14,7 +14,8 @@
 // into one arena, rows are small fixed structs. Later xFilter calls on the
 // same cursor reuse what was read: `inode = X` through a hash index over the
 // complete walk, `pid = X` through a per-pid range. fdinfo (pos, flags, mode,
-// mnt_id) is read only when one of those columns is asked for, once per row.
+// mnt_id) is read only when one of those columns is asked for, once per row;
+// the owner's network namespace (netns) likewise, once per process.
 //
 // Permissions: a process that vanished mid-scan (ENOENT, ESRCH) or that we may
 // not inspect (EACCES, EPERM) is skipped silently, as is a descriptor closed
@@ -28,6 +29,7 @@
 
 #include "inode_index.h"
 #include "parse_fd.h"
+#include "parse_process.h"
 #include "table.h"
 #include "value_set.h"
 
@@ -35,7 +37,20 @@ namespace proctab {
 
 namespace {
 
-enum Col { kPid, kFd, kTarget, kType, kInode, kPath, kDeleted, kPos, kFlags, kMode, kMntId };
+enum Col {
+  kPid,
+  kFd,
+  kTarget,
+  kType,
+  kInode,
+  kPath,
+  kDeleted,
+  kPos,
+  kFlags,
+  kMode,
+  kMntId,
+  kNetns,
+};
 
 std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args);
 
@@ -67,6 +82,10 @@ const TableDef kDef = {
          "Open flags, as the integer O_* bits (fdinfo 'flags', printed in octal there)."},
         {"mode", A::kText, false, "Access mode from flags: 'read', 'write' or 'read/write'."},
         {"mnt_id", A::kInteger, false, "Mount id of the file (fdinfo 'mnt_id'; see mountinfo)."},
+        {"netns", A::kInteger, false,
+         "The owning process's network namespace (the N of /proc/PID/ns/net → 'net:[N]'), so a "
+         "socket joins proc_tcp / proc_udp / proc_unix on (netns, inode). Read once per process, "
+         "only when this column is asked for; NULL if the link cannot be read."},
     },
     make,
 };
@@ -167,6 +186,9 @@ class FdCursor final : public Cursor {
       case kMode:
       case kMntId:
         return fdinfo_column(index, column, out);
+      case kNetns:
+        if (auto ns = netns(r.pid)) return out.integer(static_cast<int64_t>(*ns));
+        return out.null();
     }
     out.null();
   }
@@ -209,6 +231,19 @@ class FdCursor final : public Cursor {
     FdInfo info;
     if (fs_->read_file(fs_->root_fd(), path, scratch_) == 0) info = parse_fdinfo(scratch_);
     return fdinfo_.emplace(index, info).first->second;
+  }
+
+  // The network namespace of `pid`, read on first use and kept with the
+  // snapshot: one readlink per process, not per descriptor.
+  std::optional<uint64_t> netns(int32_t pid) const {
+    auto it = netns_.find(pid);
+    if (it != netns_.end()) return it->second;
+    char path[32], buf[64];
+    snprintf(path, sizeof path, "%d/ns/net", pid);
+    long n = fs_->read_link(fs_->root_fd(), path, buf, sizeof buf);
+    std::optional<uint64_t> ns;
+    if (n > 0) ns = parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
+    return netns_.emplace(pid, ns).first->second;
   }
 
   void add_hit(std::optional<uint32_t> row) {
@@ -331,6 +366,7 @@ class FdCursor final : public Cursor {
   bool complete_ = false;
   InodeIndex index_;
   mutable std::unordered_map<uint32_t, FdInfo> fdinfo_;
+  mutable std::unordered_map<int32_t, std::optional<uint64_t>> netns_;
   mutable std::string scratch_;
   // Scratch for reading.
   std::vector<int32_t> fd_numbers_;
