@@ -51,16 +51,20 @@ void NetnsDirectory::discover() {
 }
 
 int NetnsDirectory::load(const char* file, const IntSet& wanted, Loaded& loaded,
-                         std::string& buffer, const Sink& sink) {
+                         const Sink& sink) {
+  auto reader = [&](const char* path) {
+    return [this, path](const ChunkSink& chunk) {
+      return fs_->read_chunks(fs_->root_fd(), path, chunk);
+    };
+  };
   if (loaded.all) return 0;
   const std::optional<uint64_t> own_ns = own();
   // The own namespace, through <root>/<file>.
   if (!loaded.own && (own_ns ? wanted.allows(static_cast<int64_t>(*own_ns)) : !wanted.active())) {
-    int err = fs_->read_file(fs_->root_fd(), file, buffer);
+    int err = sink(own_ns, reader(file));
     if (err == ENOENT) loaded.all = true;  // no such file in any namespace
     if (err) return err;
     loaded.own = true;
-    sink(own_ns, buffer);
   }
   // Others: only if some wanted namespace is not the own one.
   bool others = !wanted.active();
@@ -73,10 +77,7 @@ int NetnsDirectory::load(const char* file, const IntSet& wanted, Loaded& loaded,
     if (!wanted.allows(static_cast<int64_t>(ns)) || loaded.namespaces.count(ns)) continue;
     for (int32_t pid : pids_[ns]) {
       snprintf(path, sizeof path, "%d/%s", pid, file);
-      if (fs_->read_file(fs_->root_fd(), path, buffer) == 0) {
-        sink(ns, buffer);
-        break;
-      }
+      if (sink(ns, reader(path)) == 0) break;
       // Vanished: try the next pid. Still there: the namespace lacks the
       // file (IPv6 off in it), and asking its other processes is no use.
       snprintf(path, sizeof path, "%d/net", pid);

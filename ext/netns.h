@@ -46,17 +46,21 @@ class NetnsDirectory {
     std::unordered_set<uint64_t> namespaces;
   };
 
-  // Called with each namespace's file text (nullopt netns: the unnamed own
-  // namespace of a fixture root).
-  using Sink = std::function<void(std::optional<uint64_t> netns, std::string_view text)>;
+  // Streams one file's chunks to `chunk`; returns 0 or an errno value.
+  using ChunkSink = std::function<void(std::string_view chunk)>;
+  using Reader = std::function<int(const ChunkSink& chunk)>;
+  // Called for each namespace to read (nullopt netns: the unnamed own
+  // namespace of a fixture root) with a Reader for its file; returns the
+  // Reader's result. The sink parses while the file is read and discards
+  // what it parsed if the read fails.
+  using Sink = std::function<int(std::optional<uint64_t> netns, const Reader& read)>;
 
   // Reads `file` (e.g. "net/tcp") for every namespace `wanted` allows (all if
   // inactive) that `loaded` lacks, and records them in `loaded`. Returns 0,
   // or the errno of reading the own namespace's file; the other namespaces'
   // failures are skipped (the processes vanished). If the own namespace has
   // no such file (ENOENT: e.g. IPv6 disabled), no namespace is tried.
-  int load(const char* file, const IntSet& wanted, Loaded& loaded, std::string& buffer,
-           const Sink& sink);
+  int load(const char* file, const IntSet& wanted, Loaded& loaded, const Sink& sink);
 
   // The own namespace (one readlink, on first use).
   std::optional<uint64_t> own();

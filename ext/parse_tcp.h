@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "line_assembler.h"
+
 namespace proctab {
 
 enum class TcpKind : uint8_t { kSocket, kRequest, kTimewait };
@@ -74,44 +76,74 @@ struct TcpParseStats {
 // in `skipped`.
 TcpParseStats parse_tcp_table(std::string_view text, int family, std::vector<TcpRow>& out);
 
-// Shared by the line-oriented /proc/net parsers (tcp, udp, unix): calls
-// parse(line) for every line of `text` but a first line starting with
-// `header` (after blanks); counts lines that fail and are not blank.
+// Shared by the line-oriented /proc/net parsers (tcp, udp, unix): turns a
+// file fed in chunks, as read() returns them (about a page at a time), into
+// rows, so a large table is parsed while it is read and never buffered.
+// Rows are parsed in place into any container with emplace_back() and
+// pop_back(). A first line starting with `header` (after blanks) is skipped;
+// lines that fail parse_line(line, row), or are longer than
+// LineAssembler::kMaxLine, are counted in stats().skipped unless blank.
 template <typename ParseLine>
-TcpParseStats parse_lines(std::string_view text, std::string_view header, ParseLine parse) {
-  TcpParseStats stats;
-  size_t pos = 0;
-  bool first = true;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (first) {
-      first = false;
-      size_t i = line.find_first_not_of(" \t");
-      if (i != std::string_view::npos && line.substr(i, header.size()) == header) continue;
-    }
-    if (parse(line)) {
-      ++stats.rows;
-    } else if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-      ++stats.skipped;  // blank lines (a trailing newline, padding) are not malformed rows
-    }
-  }
-  return stats;
-}
+class RowParser {
+ public:
+  RowParser(std::string_view header, ParseLine parse_line)
+      : header_(header), parse_line_(std::move(parse_line)) {}
 
-// parse_lines for parsers of one Row type: appends every row that
-// parse_line(line, row) accepts to `out`.
-template <typename Row, typename ParseLine>
-TcpParseStats parse_rows(std::string_view text, std::string_view header, std::vector<Row>& out,
+  template <typename Rows>
+  void feed(std::string_view chunk, Rows& out) {
+    lines_.feed(chunk, [&](std::string_view line, bool overlong) { take(line, overlong, out); });
+  }
+  template <typename Rows>
+  void finish(Rows& out) {
+    lines_.finish([&](std::string_view line, bool overlong) { take(line, overlong, out); });
+  }
+  // Instead of finish() when every chunk fed so far ended with '\n': takes
+  // `line` as the last line, without copying it.
+  template <typename Rows>
+  void last_line(std::string_view line, Rows& out) {
+    if (!line.empty()) take(line, line.size() > LineAssembler::kMaxLine, out);
+  }
+  const TcpParseStats& stats() const { return stats_; }
+
+ private:
+  template <typename Rows>
+  void take(std::string_view line, bool overlong, Rows& out) {
+    if (first_) {
+      first_ = false;
+      size_t i = line.find_first_not_of(" \t");
+      if (i != std::string_view::npos && line.substr(i, header_.size()) == header_) return;
+    }
+    if (!overlong) {
+      if (parse_line_(line, out.emplace_back())) {
+        ++stats_.rows;
+        return;
+      }
+      out.pop_back();
+      // Blank lines (a trailing newline, padding) are not malformed rows.
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+    }
+    ++stats_.skipped;
+  }
+
+  std::string_view header_;
+  ParseLine parse_line_;
+  bool first_ = true;
+  LineAssembler lines_;
+  TcpParseStats stats_;
+};
+
+// RowParser over a whole text at once (tests, fuzzing, small files). Every
+// line, the last one included even without its '\n', is handed to
+// parse_line as a view into `text`, so rows may point into it (unix paths).
+template <typename Rows, typename ParseLine>
+TcpParseStats parse_rows(std::string_view text, std::string_view header, Rows& out,
                          ParseLine parse_line) {
-  Row row;
-  return parse_lines(text, header, [&](std::string_view line) {
-    if (!parse_line(line, row)) return false;
-    out.push_back(row);
-    return true;
-  });
+  RowParser<ParseLine> parser(header, std::move(parse_line));
+  size_t cut = text.rfind('\n');
+  size_t tail = cut == std::string_view::npos ? 0 : cut + 1;
+  parser.feed(text.substr(0, tail), out);
+  parser.last_line(text.substr(tail), out);
+  return parser.stats();
 }
 
 // Splits `line` on blanks into at most `max` tokens; returns the count, or

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "chunked_vector.h"
 #include "inode_index.h"
 #include "netns.h"
 #include "parse_tcp.h"
@@ -68,8 +69,10 @@ class SocketCursor : public Cursor {
   }
 
  protected:
-  // Appends the rows of one file's text (of `family`, table-defined) to rows_.
-  virtual void parse(std::string_view text, int family) = 0;
+  // Appends the rows of one file (of `family`, table-defined) to rows_ while
+  // `read` streams it; returns read's result. On failure the rows it added
+  // are dropped again (discard_from), never a partial file.
+  virtual int parse(const NetnsDirectory::Reader& read, int family) = 0;
   // The table's own pushed-down filters (netns and inode are handled here).
   virtual bool matches(const Row& r) const = 0;
   virtual void row_column(int column, const Row& r, ResultSink& out) const = 0;
@@ -80,12 +83,19 @@ class SocketCursor : public Cursor {
   void load(const char* file, int family, bool optional, const FilterArgs& args, size_t slot) {
     if (loaded_.size() <= slot) loaded_.resize(slot + 1);
     IntSet wanted(args.find(netns_column_));
-    int err = netns_dir_.load(file, wanted, loaded_[slot], buffer_,
-                              [&](std::optional<uint64_t> ns, std::string_view text) {
-                                parse(text, family);
-                                netns_.resize(rows_.size(), ns ? static_cast<int64_t>(*ns) : -1);
-                                index_ = InodeIndex();  // rows changed: rebuild on next lookup
-                              });
+    int err = netns_dir_.load(
+        file, wanted, loaded_[slot],
+        [&](std::optional<uint64_t> ns, const NetnsDirectory::Reader& read) {
+          const size_t before = rows_.size();
+          int read_err = parse(read, family);
+          if (read_err) {
+            while (rows_.size() > before) rows_.pop_back();
+            return read_err;
+          }
+          netns_.resize(rows_.size(), ns ? static_cast<int64_t>(*ns) : -1);
+          index_ = InodeIndex();  // rows changed: rebuild on next lookup
+          return 0;
+        });
     if (err == ENOENT && optional) return;
     if (err)
       throw Error(std::string(table_) + ": " + describe_errno(fs_->root() + "/" + file, err));
@@ -93,7 +103,6 @@ class SocketCursor : public Cursor {
 
   // After load(): positions the scan on the first matching row.
   void start(const FilterArgs& args) {
-    std::string().swap(buffer_);
     netns_wanted_ = IntSet(args.find(netns_column_));
     hits_.clear();
     use_hits_ = false;
@@ -114,7 +123,7 @@ class SocketCursor : public Cursor {
     skip_non_matching();
   }
 
-  std::vector<Row> rows_;  // the snapshot
+  ChunkedVector<Row> rows_;  // the snapshot
 
  private:
   size_t limit() const { return use_hits_ ? hits_.size() : rows_.size(); }
@@ -135,7 +144,6 @@ class SocketCursor : public Cursor {
   NetnsDirectory netns_dir_;
   const char* table_;
   int inode_column_, netns_column_;
-  std::string buffer_;
   std::vector<int64_t> netns_;                  // per row; -1 = unnamed (NULL)
   std::vector<NetnsDirectory::Loaded> loaded_;  // per file
   InodeIndex index_;
@@ -187,7 +195,7 @@ template <typename Row>
 struct InetProtocol {
   const char* table;     // "proc_tcp"
   const char* files[2];  // "net/tcp", "net/tcp6"
-  TcpParseStats (*parse)(std::string_view text, int family, std::vector<Row>& out);
+  bool (*parse_line)(std::string_view line, int family, Row& row);  // one line of a file
   // Columns the protocol answers itself (its own, and any shared one whose
   // value differs for some rows); false falls back to the shared ones.
   bool (*column)(int column, const Row& r, ResultSink& out);
@@ -222,8 +230,14 @@ class InetCursor final : public SocketCursor<Row> {
   }
 
  private:
-  void parse(std::string_view text, int family) override {
-    protocol_.parse(text, family, this->rows_);
+  int parse(const NetnsDirectory::Reader& read, int family) override {
+    auto parse_line = [&](std::string_view line, Row& row) {
+      return protocol_.parse_line(line, family, row);
+    };
+    RowParser<decltype(parse_line)> parser("sl", parse_line);
+    int err = read([&](std::string_view chunk) { parser.feed(chunk, this->rows_); });
+    if (!err) parser.finish(this->rows_);
+    return err;
   }
 
   bool matches(const Row& r) const override {

@@ -173,7 +173,7 @@ bool tcp_column(int column, const TcpRow& r, ResultSink& out) {
 }
 
 const InetProtocol<TcpRow> kTcp = {
-    "proc_tcp", {"net/tcp", "net/tcp6"}, parse_tcp_table, tcp_column, kRefcount, kPointer};
+    "proc_tcp", {"net/tcp", "net/tcp6"}, parse_tcp_line, tcp_column, kRefcount, kPointer};
 
 std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
   return std::make_unique<InetTable<TcpRow>>(open_socket_root(def, args, "net/tcp"), kTcp);

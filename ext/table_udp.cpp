@@ -66,7 +66,7 @@ bool udp_column(int column, const UdpRow& r, ResultSink& out) {
 }
 
 const InetProtocol<UdpRow> kUdp = {
-    "proc_udp", {"net/udp", "net/udp6"}, parse_udp_table, udp_column, kRefcount, kPointer};
+    "proc_udp", {"net/udp", "net/udp6"}, parse_udp_line, udp_column, kRefcount, kPointer};
 
 std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
   return std::make_unique<InetTable<UdpRow>>(open_socket_root(def, args, "net/udp"), kUdp);

@@ -86,9 +86,15 @@ class UnixCursor final : public SocketCursor<UnixRow> {
   }
 
  private:
-  void parse(std::string_view text, int) override {
-    texts_.emplace_back(text);  // rows' paths point into it: a deque never moves it
-    parse_unix_table(texts_.back(), rows_);
+  int parse(const NetnsDirectory::Reader& read, int) override {
+    // Rows' paths point into the text, so this (small) file is kept whole:
+    // a deque never moves its strings.
+    std::string text;
+    int err = read([&](std::string_view chunk) { text.append(chunk); });
+    if (err) return err;
+    texts_.push_back(std::move(text));
+    parse_rows(texts_.back(), "Num", rows_, parse_unix_line);
+    return 0;
   }
 
   bool matches(const UnixRow&) const override { return true; }
