@@ -35,8 +35,8 @@ class ChunkedVector {
   T& emplace_back() {
     if (size_ == blocks_.size() * kBlock) {
       blocks_.reserve(blocks_.size() + 1);
-      blocks_.push_back(static_cast<T*>(
-          ::operator new(kBlock * sizeof(T), std::align_val_t(alignof(T)))));
+      blocks_.push_back(
+          static_cast<T*>(::operator new(kBlock * sizeof(T), std::align_val_t(alignof(T)))));
     }
     T* slot = blocks_[size_ / kBlock] + size_ % kBlock;
     ++size_;

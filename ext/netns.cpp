@@ -50,8 +50,7 @@ void NetnsDirectory::discover() {
   }
 }
 
-int NetnsDirectory::load(const char* file, const IntSet& wanted, Loaded& loaded,
-                         const Sink& sink) {
+int NetnsDirectory::load(const char* file, const IntSet& wanted, Loaded& loaded, const Sink& sink) {
   auto reader = [&](const char* path) {
     return [this, path](const ChunkSink& chunk) {
       return fs_->read_chunks(fs_->root_fd(), path, chunk);

@@ -83,22 +83,38 @@ class SocketCursor : public Cursor {
   void load(const char* file, int family, bool optional, const FilterArgs& args, size_t slot) {
     if (loaded_.size() <= slot) loaded_.resize(slot + 1);
     IntSet wanted(args.find(netns_column_));
-    int err = netns_dir_.load(
-        file, wanted, loaded_[slot],
-        [&](std::optional<uint64_t> ns, const NetnsDirectory::Reader& read) {
-          const size_t before = rows_.size();
-          int read_err = parse(read, family);
-          if (read_err) {
-            while (rows_.size() > before) rows_.pop_back();
-            return read_err;
-          }
-          netns_.resize(rows_.size(), ns ? static_cast<int64_t>(*ns) : -1);
-          index_ = InodeIndex();  // rows changed: rebuild on next lookup
-          return 0;
-        });
+    int err = netns_dir_.load(file, wanted, loaded_[slot],
+                              [&](std::optional<uint64_t> ns, const NetnsDirectory::Reader& read) {
+                                const size_t before = rows_.size();
+                                int read_err = parse(read, family);
+                                if (read_err) {
+                                  while (rows_.size() > before) rows_.pop_back();
+                                  return read_err;
+                                }
+                                drop_repeated_inodes(before);
+                                netns_.resize(rows_.size(), ns ? static_cast<int64_t>(*ns) : -1);
+                                index_ = InodeIndex();  // rows changed: rebuild on next lookup
+                                return 0;
+                              });
     if (err == ENOENT && optional) return;
     if (err)
       throw Error(std::string(table_) + ": " + describe_errno(fs_->root() + "/" + file, err));
+  }
+
+  // A /proc/net file is not a snapshot: every read() resumes the kernel's
+  // hash walk, so a socket that moved meanwhile can be printed twice, and a
+  // join would then report its owner twice. A live socket has one inode:
+  // a non-zero inode repeated within one read is such a duplicate. Keep the
+  // first. (Inode 0 rows — timewait, request socks — cannot be told apart.)
+  void drop_repeated_inodes(size_t from) {
+    seen_.reset(rows_.size() - from);
+    size_t kept = from;
+    for (size_t i = from; i < rows_.size(); ++i) {
+      if (rows_[i].inode != 0 && !seen_.insert(rows_[i].inode)) continue;
+      if (kept != i) rows_[kept] = rows_[i];
+      ++kept;
+    }
+    while (rows_.size() > kept) rows_.pop_back();
   }
 
   // After load(): positions the scan on the first matching row.
@@ -147,6 +163,7 @@ class SocketCursor : public Cursor {
   std::vector<int64_t> netns_;                  // per row; -1 = unnamed (NULL)
   std::vector<NetnsDirectory::Loaded> loaded_;  // per file
   InodeIndex index_;
+  InodeSet seen_;
   // The current scan.
   IntSet netns_wanted_;
   bool use_hits_ = false;
@@ -193,8 +210,8 @@ void inet_address(int family, const uint8_t* bytes, ResultSink& out);
 
 template <typename Row>
 struct InetProtocol {
-  const char* table;     // "proc_tcp"
-  const char* files[2];  // "net/tcp", "net/tcp6"
+  const char* table;                                                // "proc_tcp"
+  const char* files[2];                                             // "net/tcp", "net/tcp6"
   bool (*parse_line)(std::string_view line, int family, Row& row);  // one line of a file
   // Columns the protocol answers itself (its own, and any shared one whose
   // value differs for some rows); false falls back to the shared ones.
