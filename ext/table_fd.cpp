@@ -27,6 +27,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "chunked_vector.h"
 #include "inode_index.h"
 #include "parse_fd.h"
 #include "parse_process.h"
@@ -93,7 +94,7 @@ const TableDef kDef = {
 struct FdRow {
   int32_t pid;
   int32_t fd;
-  uint32_t target_offset;  // into the arena
+  const char* target;  // in the arena
   uint32_t target_length;
   uint64_t inode;
   FdType type;
@@ -102,6 +103,19 @@ struct FdRow {
   bool fdinfo_read;
   uint32_t path_length;  // files: target prefix without " (deleted)"
 };
+
+// Writes non-negative `value` as decimal text with a NUL: the name of an fd
+// entry. (snprintf was a tenth of the fd walk's user time.)
+void format_decimal(int32_t value, char* out) {
+  char digits[12];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  while (n > 0) *out++ = digits[--n];
+  *out = '\0';
+}
 
 class FdCursor final : public Cursor {
  public:
@@ -200,7 +214,7 @@ class FdCursor final : public Cursor {
   };
 
   std::string_view target(const FdRow& r) const {
-    return std::string_view(arena_).substr(r.target_offset, r.target_length);
+    return std::string_view(r.target, r.target_length);
   }
 
   void fdinfo_column(uint32_t index, int column, ResultSink& out) const {
@@ -255,15 +269,14 @@ class FdCursor final : public Cursor {
     FdRow row{};
     row.pid = pid;
     row.fd = fd;
-    row.target_offset = static_cast<uint32_t>(arena_.size());
+    row.target = arena_.store(link).data();
     row.target_length = static_cast<uint32_t>(link.size());
     row.type = t.type;
     row.has_inode = t.has_inode;
     row.inode = t.inode;
     row.deleted = t.deleted;
     row.path_length = static_cast<uint32_t>(t.path.size());
-    arena_.append(link);
-    rows_.push_back(row);
+    rows_.emplace_back() = row;
     return static_cast<uint32_t>(rows_.size() - 1);
   }
 
@@ -275,7 +288,7 @@ class FdCursor final : public Cursor {
     if (fs_->list_numeric(dir_fd, fd_numbers_) != 0) return range;  // vanished mid-listing
     char name[16];
     for (int32_t fd : fd_numbers_) {
-      snprintf(name, sizeof name, "%d", fd);
+      format_decimal(fd, name);
       long n = fs_->read_link(dir_fd, name, link_buf_, sizeof link_buf_);
       if (n < 0) continue;
       push_row(pid, fd, std::string_view(link_buf_, static_cast<size_t>(n)));
@@ -359,8 +372,8 @@ class FdCursor final : public Cursor {
 
   std::shared_ptr<ProcFs> fs_;
   // The snapshot.
-  std::vector<FdRow> rows_;
-  std::string arena_;
+  ChunkedVector<FdRow> rows_;
+  TextArena arena_;
   std::unordered_map<int32_t, Range> pid_ranges_;
   std::unordered_map<uint64_t, std::optional<uint32_t>> single_links_;
   bool complete_ = false;
