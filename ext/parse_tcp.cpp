@@ -47,11 +47,16 @@ size_t split_fields(std::string_view line, std::string_view* tokens, size_t max)
 namespace {
 
 // Splits "a:b" at its only colon.
+// (A plain loop: these tokens are a few bytes, too short for memchr's setup
+// to pay; it was a tenth of the scan's user time.)
 bool split_colon(std::string_view s, std::string_view& a, std::string_view& b) {
-  size_t colon = s.find(':');
-  if (colon == std::string_view::npos || s.find(':', colon + 1) != std::string_view::npos) {
-    return false;
+  size_t colon = std::string_view::npos;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != ':') continue;
+    if (colon != std::string_view::npos) return false;
+    colon = i;
   }
+  if (colon == std::string_view::npos) return false;
   a = s.substr(0, colon);
   b = s.substr(colon + 1);
   return true;
