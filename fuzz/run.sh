@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang) and fuzzes each in turn, then merges
+# the inputs that add coverage into the committed corpus fuzz/corpus/<name>/.
+# usage: fuzz/run.sh [SECONDS_PER_TARGET=600] [NAME...]   (names: tcp fd_target fdinfo ...)
+# Crashes land in build-fuzz/artifacts/; stats in build-fuzz/logs/<name>.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-600}
+shift || true
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for f in fuzz/fuzz_*.cpp; do n=${f#fuzz/fuzz_}; names+=("${n%.cpp}"); done
+fi
+cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_C_COMPILER=clang -DPROCTAB_FUZZ=ON -DPROCTAB_TESTS=OFF >/dev/null
+mkdir -p build-fuzz/work build-fuzz/artifacts build-fuzz/logs
+for name in "${names[@]}"; do
+  cmake --build build-fuzz -j2 --target "fuzz_$name" >/dev/null
+  bin=build-fuzz/fuzz/fuzz_$name
+  work=build-fuzz/work/$name
+  mkdir -p "$work" "fuzz/corpus/$name"
+  dict=()
+  [ -f "fuzz/$name.dict" ] && dict=(-dict="fuzz/$name.dict")
+  # Background-friendly: one process, lowest priority.
+  nice -n 19 "$bin" "$work" "fuzz/corpus/$name" "${dict[@]}" -max_total_time="$seconds" \
+    -max_len=4096 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
+    -artifact_prefix="build-fuzz/artifacts/$name-" >"build-fuzz/logs/$name.log" 2>&1 || true
+  grep -E '^#[0-9]+.*DONE|stat::number_of_executed_units|ERROR|SUMMARY' "build-fuzz/logs/$name.log" || true
+  # Keep the committed corpus small: only inputs that add coverage.
+  nice -n 19 "$bin" -merge=1 "fuzz/corpus/$name" "$work" >"build-fuzz/logs/$name.merge.log" 2>&1
+  echo "$name: corpus $(ls "fuzz/corpus/$name" | wc -l) files, $(du -sb "fuzz/corpus/$name" | cut -f1) bytes"
+done
