@@ -179,7 +179,10 @@ long ProcFs::read_link(int dir_fd, const char* name, char* buf, size_t size) {
     dir_fd = fd;
     name = slash + 1;
   }
-  long n = sys_readlink(dir_fd, name, buf, size);
+  long n;
+  do {
+    n = sys_readlink(dir_fd, name, buf, size);
+  } while (n < 0 && errno == EINTR);
   return n < 0 ? -errno : n;
 }
 

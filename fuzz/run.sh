@@ -21,9 +21,10 @@ for name in "${names[@]}"; do
   mkdir -p "$work" "fuzz/corpus/$name"
   dict=()
   [ -f "fuzz/$name.dict" ] && dict=(-dict="fuzz/$name.dict")
-  # Background-friendly: one process, lowest priority.
+  # Background-friendly: one process, lowest priority. A generous -timeout:
+  # on a loaded 2-core machine a 10 s timeout fired on a 1 ms input.
   nice -n 19 "$bin" "$work" "fuzz/corpus/$name" "${dict[@]}" -max_total_time="$seconds" \
-    -max_len=4096 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
+    -max_len=4096 -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="build-fuzz/artifacts/$name-" >"build-fuzz/logs/$name.log" 2>&1 || true
   grep -E '^#[0-9]+.*DONE|stat::number_of_executed_units|ERROR|SUMMARY' "build-fuzz/logs/$name.log" || true
   # Keep the committed corpus small: only inputs that add coverage.
