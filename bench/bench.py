@@ -227,37 +227,14 @@ class Bench:
                          "timed_out": to}
         fast = [(n, c) for n, c in cmds if pre[n]["check_s"] <= self.args.slow]
         out = {}
-        if fast:
-            js = os.path.join(self.workdir, "hf-%02d-%s.json" % (self.seq, label))
-            argv = ["hyperfine", "-N", "--style", "basic", "-i", "--export-json", js]
-            if self.args.quick:
-                argv += ["--warmup", "0", "--runs", str(self.args.runs)]
-            else:
-                argv += ["--warmup", str(self.args.warmup), "--min-runs", str(self.args.runs),
-                         "--max-runs", str(max(self.args.runs, 50))]
-            for name, cmd in fast:
-                argv += ["-n", name, cmd]
-            log("hyperfine [%s]: %s" % (label, ", ".join(n for n, _ in fast)))
-            self.hlog.write("\n### %s\n" % label)
-            self.hlog.flush()
-            subprocess.run(argv, check=True, stdout=self.hlog, stderr=self.hlog)
-            with open(js) as fh:
-                data = json.load(fh)
-            for (name, cmd), res in zip(fast, data["results"]):
-                times = res["times"]
-                bad = [c for c in (res.get("exit_codes") or []) if c]
-                out[name] = {
-                    "command": cmd, "median": statistics.median(times),
-                    "mean": res["mean"], "stddev": res.get("stddev"),
-                    "min": res["min"], "max": res["max"], "runs": len(times),
-                    "failed_runs": len(bad), "note": "",
-                }
-                if bad and name.startswith("proctab"):
-                    raise RuntimeError("%s failed during timing" % name)
+        if fast and not self.args.sequential:
+            out.update(self._interleaved(fast, label))
+        elif fast:
+            out.update(self._sequential(fast, label))
         for name, cmd in cmds:
             if name not in out:
                 p = pre[name]
-                out[name] = {"command": cmd, "median": p["check_s"], "mean": p["check_s"],
+                out[name] = {"command": cmd, "median": p["check_s"], "mean": p["check_s"], "cpu": None,
                              "stddev": None, "min": p["check_s"], "max": p["check_s"],
                              "runs": 1, "failed_runs": 0,
                              "note": ("timed out at %ds" % self.args.timeout if p["timed_out"]
@@ -269,6 +246,73 @@ class Bench:
                 ", %d FAILED" % r["failed_runs"] if r["failed_runs"] else "",
                 r["rows"], r["note"]))
         return out
+
+    def _hf(self, argv, label, js):
+        self.hlog.write("\n### %s\n" % label)
+        self.hlog.flush()
+        subprocess.run(argv, check=True, stdout=self.hlog, stderr=self.hlog)
+        with open(js) as fh:
+            return json.load(fh)["results"]
+
+    def _result(self, name, cmd, times, cpus, codes):
+        bad = [c for c in codes if c]
+        if bad and name.startswith("proctab"):
+            raise RuntimeError("%s failed during timing" % name)
+        return {
+            "command": cmd, "median": statistics.median(times),
+            "mean": statistics.mean(times),
+            "stddev": statistics.stdev(times) if len(times) > 1 else None,
+            "cpu": statistics.mean(cpus), "min": min(times), "max": max(times),
+            "times": times, "runs": len(times), "failed_runs": len(bad), "note": "",
+        }
+
+    def _sequential(self, fast, label):
+        """One hyperfine call: all runs of the first command, then the next..."""
+        js = os.path.join(self.workdir, "hf-%02d-%s.json" % (self.seq, label))
+        argv = ["hyperfine", "-N", "--style", "basic", "-i", "--export-json", js]
+        if self.args.quick:
+            argv += ["--warmup", "0", "--runs", str(self.args.runs)]
+        else:
+            argv += ["--warmup", str(self.args.warmup), "--min-runs", str(self.args.runs),
+                     "--max-runs", str(max(self.args.runs, 50))]
+        for name, cmd in fast:
+            argv += ["-n", name, cmd]
+        log("hyperfine [%s]: %s" % (label, ", ".join(n for n, _ in fast)))
+        out = {}
+        for (name, cmd), res in zip(fast, self._hf(argv, label, js)):
+            n = len(res["times"])
+            out[name] = self._result(name, cmd, res["times"],
+                                     [(res.get("user") or 0) + (res.get("system") or 0)] * n,
+                                     res.get("exit_codes") or [])
+        return out
+
+    def _interleaved(self, fast, label):
+        """Round-robin: each round runs every command once (one hyperfine
+        call with --runs 1), starting at a different command each round, so
+        that drifting background load hits all commands alike.  The first
+        --warmup rounds are discarded."""
+        warm = 0 if self.args.quick else self.args.warmup
+        rounds = warm + self.args.runs
+        acc = {name: ([], [], []) for name, _ in fast}
+        log("hyperfine [%s] x %d rounds (%d warm-up): %s" % (
+            label, rounds, warm, ", ".join(n for n, _ in fast)))
+        for r in range(rounds):
+            k = r % len(fast)
+            order = fast[k:] + fast[:k]
+            js = os.path.join(self.workdir, "hf-%02d-%s-r%d.json" % (self.seq, label, r))
+            argv = ["hyperfine", "-N", "--style", "basic", "-i", "--runs", "1",
+                    "--export-json", js]
+            for name, cmd in order:
+                argv += ["-n", name, cmd]
+            results = self._hf(argv, "%s round %d%s" % (label, r, " (warm-up)" if r < warm else ""), js)
+            if r < warm:
+                continue
+            for (name, cmd), res in zip(order, results):
+                t, c, e = acc[name]
+                t.extend(res["times"])
+                c.append((res.get("user") or 0) + (res.get("system") or 0))
+                e.extend(res.get("exit_codes") or [])
+        return {name: self._result(name, cmd, *acc[name]) for name, cmd in fast}
 
     def peak_rss(self, cmd, runs):
         """Median and max of GNU time's %M (KiB) over runs."""
@@ -407,6 +451,7 @@ def machine_info(args):
         "sqlite3": cmd_out(["sqlite3", "--version"]).split()[0],
         "hyperfine": cmd_out(["hyperfine", "--version"]),
         "commit": cmd_out(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
+        "load_start": "%.2f %.2f %.2f" % os.getloadavg(),
         "dirty": bool(cmd_out(["git", "-C", REPO, "status", "--porcelain", "--", "ext", "CMakeLists.txt"]) not in ("", "?")),
     }
 
@@ -433,12 +478,20 @@ def report(args, info, main, scaling):
                  info["sqlite3"], info["hyperfine"], info["commit"],
                  " (+uncommitted changes)" if info["dirty"] else "", info["date"]))
     L.append("")
+    L.append("Load average (1, 5, 15 min) at start: %s; at end: %s%s" % (
+        info["load_start"], info.get("load_end", "?"),
+        " — **the machine was busy: expect noisy figures**" if max(
+            float(info["load_start"].split()[0]), float(info.get("load_end", "0 0 0").split()[0]))
+        > 0.5 * (info["cores"] or 1) else ""))
+    L.append("")
     n = main["n_sockets"]
+    how = ("hyperfine per command (warm-up %d, at least %d runs)" % (args.warmup, args.runs)
+           if args.sequential else
+           "%d round-robin rounds after %d warm-up round(s), each command run once per "
+           "round by `hyperfine -N --runs 1`" % (args.runs, 0 if args.quick else args.warmup))
     L.append("Sockets held: %d (%d holder processes; %d rows in /proc/net/tcp{,6}). "
-             "Times are medians of hyperfine runs (warm-up %s, at least %d runs), in ms, "
-             "wall clock of the whole command (process start included)." % (
-                 n, main["holders"], main["tcp_rows"],
-                 0 if args.quick else args.warmup, args.runs))
+             "Times are medians over %s, in ms, wall clock of the whole command "
+             "(process start included)." % (n, main["holders"], main["tcp_rows"], how))
     L.append("")
     s = main["suite"]
     start = s["startup"]["proctab SELECT 1"]["median"]
@@ -448,15 +501,16 @@ def report(args, info, main, scaling):
     join = j["proctab join"]["median"]
     L.append("## Medians")
     L.append("")
-    L.append("| what | command | median ms | runs | rows out |")
-    L.append("|---|---|---:|---:|---:|")
+    L.append("| what | command | median ms | CPU ms | runs | rows out |")
+    L.append("|---|---|---:|---:|---:|---:|")
 
     def row(what, r, rows=None):
         if rows is None:
             rows = " ".join(r.get("output", [])) if r.get("rows") == 1 else str(r.get("rows", ""))
         note = " (%s)" % r["note"] if r.get("note") else ""
-        L.append("| %s | `%s` | %s%s | %d | %s |" % (
-            what, r["command"].replace("|", "\\|"), ms(r["median"]), note, r["runs"],
+        L.append("| %s | `%s` | %s%s | %s | %d | %s |" % (
+            what, r["command"].replace("|", "\\|"), ms(r["median"]), note,
+            "—" if r.get("cpu") is None else ms(r["cpu"]), r["runs"],
             rows.replace("|", "\\|")))
     row("sqlite3 + .load, `SELECT 1` (startup)", s["startup"]["proctab SELECT 1"])
     row("1. scan: proctab", s["scan"]["proctab scan"])
@@ -470,36 +524,52 @@ def report(args, info, main, scaling):
     row("4. one pid, %d other processes" % o["others_many"], o["many"], str(o["rows"]))
     row("5. state of one socket by inode", s["inode"]["proctab by inode"])
     L.append("")
+    L.append("CPU ms = user + system time of the command (hyperfine's means): less "
+             "sensitive than wall time to other load on the machine.")
+    L.append("")
     L.append("Peak RSS (GNU time %%M, max of runs): proctab join %.1f MiB; psutil %.1f; "
              "ss %.1f; netstat %.1f; lsof %.1f MiB." % tuple(
                  s["rss"][k]["max_kib"] / 1024 for k in
                  ("proctab join", "psutil", "ss -tanp", "netstat -tanp", "lsof -nP -iTCP")))
     L.append("")
 
-    L.append("## Ratios and targets (N = %d%s)" % (n, "; targets are set for N = 50,000" if n != 50000 else ""))
+    L.append("## Ratios and targets (N = %d%s)" % (n, "; targets are set for N = 50,000" if args.sockets != 50000 else ""))
     L.append("")
-    L.append("| ratio | value | target | result |")
-    L.append("|---|---:|---:|---|")
+    L.append("| ratio | value (wall) | target | result | same ratio on CPU time |")
+    L.append("|---|---:|---:|---|---:|")
     rss = s["rss"]["proctab join"]["max_kib"] / 1024
     scal = None
     if scaling and 10000 in scaling and 100000 in scaling:
         scal = scaling[100000]["proctab join"]["median"] / scaling[10000]["proctab join"]["median"]
+    def cr(a, *bs):
+        """The same ratio on CPU time (user + sys), when all are known."""
+        if a.get("cpu") is None or any(x.get("cpu") is None for x in bs):
+            return None
+        den = sum(x["cpu"] for x in bs)
+        return a["cpu"] / den if den else None
+    scal_cpu = None
+    if scal is not None:
+        scal_cpu = cr(scaling[100000]["proctab join"], scaling[10000]["proctab join"])
+    pj = j["proctab join"]
     targets = [
-        ("scan / floor (cat)", s["scan"]["proctab scan"]["median"] / cat, "<=", 1.15),
-        ("fd walk / floor (fdwalk)", s["fd"]["proctab fd walk"]["median"] / fdw, "<=", 1.15),
+        ("scan / floor (cat)", s["scan"]["proctab scan"]["median"] / cat, "<=", 1.15,
+         cr(s["scan"]["proctab scan"], s["scan"]["floor cat"])),
+        ("fd walk / floor (fdwalk)", s["fd"]["proctab fd walk"]["median"] / fdw, "<=", 1.15,
+         cr(s["fd"]["proctab fd walk"], s["fd"]["floor fdwalk"])),
         ("join / (cat + fdwalk)", join / (j["floor cat"]["median"] + j["floor fdwalk"]["median"]),
-         "<=", 1.25),
-        ("psutil / join", j["psutil"]["median"] / join, ">=", 2.5),
-        ("ss -tanp / join", j["ss -tanp"]["median"] / join, ">=", 4),
+         "<=", 1.25, cr(pj, j["floor cat"], j["floor fdwalk"])),
+        ("psutil / join", j["psutil"]["median"] / join, ">=", 2.5, cr(j["psutil"], pj)),
+        ("ss -tanp / join", j["ss -tanp"]["median"] / join, ">=", 4, cr(j["ss -tanp"], pj)),
         ("one pid: %d others / %d others" % (o["others_many"], o["others_few"]),
-         o["many"]["median"] / o["few"]["median"], "<=", 1.2),
-        ("peak RSS of join, MiB", rss, "<=", 40),
-        ("join time 100k / 10k sockets", scal, "<=", 11),
+         o["many"]["median"] / o["few"]["median"], "<=", 1.2, cr(o["many"], o["few"])),
+        ("peak RSS of join, MiB", rss, "<=", 40, None),
+        ("join time 100k / 10k sockets", scal, "<=", 11, scal_cpu),
     ]
-    for what, v, op, goal in targets:
-        L.append("| %s | %s | %s %s | %s |" % (what, "—" if v is None else "%.2f" % v,
-                                               "≤" if op == "<=" else "≥", goal,
-                                               verdict(v, op, goal) if v is not None else "n/a (run --scaling)"))
+    for what, v, op, goal, c in targets:
+        L.append("| %s | %s | %s %s | %s | %s |" % (
+            what, "—" if v is None else "%.2f" % v, "≤" if op == "<=" else "≥", goal,
+            verdict(v, op, goal) if v is not None else "n/a (run --scaling)",
+            "—" if c is None else "%.2f" % c))
     L.append("")
     L.append("Context (not targets): netstat -tanp / join = %.2f; lsof / join = %.2f; "
              "startup (`SELECT 1`) = %s ms of the join's %s ms; by-inode lookup / scan = %.2f." % (
@@ -512,15 +582,20 @@ def report(args, info, main, scaling):
         L.append("")
         names = ["proctab join", "floor cat", "floor fdwalk", "psutil", "ss -tanp",
                  "netstat -tanp", "lsof -nP -iTCP"]
-        L.append("| sockets | " + " | ".join(names) + " | join/(floors) | psutil/join | ss/join |")
-        L.append("|---:|" + "---:|" * (len(names) + 3))
+        L.append("| sockets held | rows in /proc/net/tcp* | " + " | ".join(names)
+                 + " | join/(floors) | psutil/join | ss/join |")
+        L.append("|---:|---:|" + "---:|" * (len(names) + 3))
         for k in sorted(scaling):
             r = scaling[k]
             jn = r["proctab join"]["median"]
-            L.append("| %d | %s | %.2f | %.2f | %.2f |" % (
-                r["_sockets"], " | ".join(ms(r[x]["median"]) for x in names),
+            L.append("| %d | %d | %s | %.2f | %.2f | %.2f |" % (
+                r["_sockets"], r["floor cat"].get("rows", 2) - 2,
+                " | ".join(ms(r[x]["median"]) for x in names),
                 jn / (r["floor cat"]["median"] + r["floor fdwalk"]["median"]),
                 r["psutil"]["median"] / jn, r["ss -tanp"]["median"] / jn))
+        L.append("")
+        L.append("Rows in /proc/net/tcp* above the sockets held belong to other processes "
+                 "(the system, other test runs): they are part of what every tool reads.")
         L.append("")
     return "\n".join(L) + "\n"
 
@@ -562,7 +637,10 @@ def main():
     ap.add_argument("--points", default="10000,25000,50000,100000",
                     help="socket counts for --scaling (comma separated)")
     ap.add_argument("--runs", type=int, default=None, help="minimum timed runs per command (default 7)")
-    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--warmup", type=int, default=1, help="warm-up runs (rounds) discarded")
+    ap.add_argument("--sequential", action="store_true",
+                    help="let hyperfine run all runs of one command before the next "
+                         "(default: round-robin rounds, one run of each command per round)")
     ap.add_argument("--slow", type=float, default=20.0,
                     help="a command whose first run takes longer is timed once, not repeated")
     ap.add_argument("--timeout", type=int, default=300, help="give up on one run after this many seconds")
@@ -623,6 +701,7 @@ def main():
                     scaling[k] = r
                 finally:
                     h.close()
+        info["load_end"] = "%.2f %.2f %.2f" % os.getloadavg()
         md = report(args, info, main_res, scaling if args.scaling else None)
         print(md)
         with open(os.path.join(args.out, "latest.md"), "w") as fh:

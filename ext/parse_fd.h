@@ -20,18 +20,18 @@ struct FdTarget {
   FdType type = FdType::kOther;
   bool has_inode = false;  // socket:[N] and pipe:[N] only
   uint64_t inode = 0;
-  bool deleted = false;    // a file whose target ends in " (deleted)"
-  std::string_view path;   // for files: the target without " (deleted)"
+  bool deleted = false;   // a file whose target ends in " (deleted)"
+  std::string_view path;  // for files: the target without " (deleted)"
 };
 
 // Classifies a readlink() result. Never fails: unknown shapes are kOther.
 FdTarget classify_fd_target(std::string_view target);
 
 struct FdInfo {
-  std::optional<int64_t> pos;       // "pos:" file offset, bytes
-  std::optional<uint32_t> flags;    // "flags:" open flags (octal in the file)
-  std::optional<int64_t> mnt_id;    // "mnt_id:"
-  std::optional<uint64_t> ino;      // "ino:" (kernels >= 5.14)
+  std::optional<int64_t> pos;     // "pos:" file offset, bytes
+  std::optional<uint32_t> flags;  // "flags:" open flags (octal in the file)
+  std::optional<int64_t> mnt_id;  // "mnt_id:"
+  std::optional<uint64_t> ino;    // "ino:" (kernels >= 5.14)
 };
 
 // Parses fdinfo text ("key:\tvalue" lines). Unknown keys and malformed

@@ -9,8 +9,8 @@ namespace proctab {
 namespace {
 
 constexpr const char* kStateNames[] = {
-    nullptr,     "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",    "FIN_WAIT2",     "TIME_WAIT",
-    "CLOSE",     "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",      "NEW_SYN_RECV",  "BOUND_INACTIVE",
+    nullptr, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",    "TIME_WAIT",
+    "CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",   "NEW_SYN_RECV", "BOUND_INACTIVE",
 };
 constexpr uint32_t kStateCount = sizeof kStateNames / sizeof kStateNames[0];
 
@@ -23,7 +23,9 @@ inline int hex_digit(char c) {
   return -1;
 }
 
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+inline bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
 
 // Splits `line` on whitespace into at most `max` tokens; returns the count,
 // or max + 1 if there are more.
@@ -143,7 +145,9 @@ bool parse_dec_i64(std::string_view s, int64_t& value) {
   return true;
 }
 
-const char* tcp_state_name(uint32_t st) { return st < kStateCount ? kStateNames[st] : nullptr; }
+const char* tcp_state_name(uint32_t st) {
+  return st < kStateCount ? kStateNames[st] : nullptr;
+}
 
 uint32_t tcp_state_number(std::string_view name) {
   for (uint32_t i = 1; i < kStateCount; ++i) {
@@ -221,33 +225,24 @@ bool parse_tcp_line(std::string_view line, int family, TcpRow& row) {
   return true;
 }
 
-TcpParseStats parse_tcp_table(std::string_view text, int family, std::vector<TcpRow>& out) {
-  TcpParseStats stats;
-  size_t pos = 0;
-  bool first = true;
-  TcpRow row;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (first) {
-      first = false;
-      size_t i = 0;
-      while (i < line.size() && is_space(line[i])) ++i;
-      if (line.substr(i, 2) == "sl") continue;
-    }
-    if (parse_tcp_line(line, family, row)) {
-      out.push_back(row);
-      ++stats.rows;
-    } else {
-      // Blank lines (a trailing newline, padding) are not malformed rows.
-      bool blank = true;
-      for (char c : line) blank = blank && is_space(c);
-      if (!blank) ++stats.skipped;
-    }
+bool is_tcp_header(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && is_space(line[i])) ++i;
+  return line.substr(i, 2) == "sl";
+}
+
+bool is_blank(std::string_view line) {
+  for (char c : line) {
+    if (!is_space(c)) return false;
   }
-  return stats;
+  return true;
+}
+
+TcpParseStats parse_tcp_table(std::string_view text, int family, std::vector<TcpRow>& out) {
+  TcpTableParser parser(family);
+  parser.feed(text, out);
+  parser.finish(out);
+  return parser.stats();
 }
 
 }  // namespace proctab

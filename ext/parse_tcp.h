@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "line_assembler.h"
+
 namespace proctab {
 
 enum class TcpKind : uint8_t { kSocket, kRequest, kTimewait };
@@ -28,8 +30,8 @@ enum class TcpKind : uint8_t { kSocket, kRequest, kTimewait };
 struct TcpRow {
   uint8_t family = 0;  // 4 or 6 (which file the line came from)
   TcpKind kind = TcpKind::kSocket;
-  uint8_t timer = 0;   // tr: 0 none, 1 retransmit, 2 keepalive, 3 timewait, 4 probe
-  uint8_t quick = 0;   // icsk_ack.quick (full sockets only)
+  uint8_t timer = 0;  // tr: 0 none, 1 retransmit, 2 keepalive, 3 timewait, 4 probe
+  uint8_t quick = 0;  // icsk_ack.quick (full sockets only)
   bool pingpong = false;
   uint8_t pointer_len = 0;
   uint16_t local_port = 0;
@@ -39,9 +41,9 @@ struct TcpRow {
   uint32_t uid = 0;
   uint32_t retransmits = 0;
   uint32_t snd_cwnd = 0;
-  int32_t probes = 0;     // the "timeout" column: icsk_probes_out
+  int32_t probes = 0;  // the "timeout" column: icsk_probes_out
   int32_t refcount = 0;
-  int32_t ssthresh = 0;   // raw: -1 in initial slow start; fastopen qlen for LISTEN
+  int32_t ssthresh = 0;  // raw: -1 in initial slow start; fastopen qlen for LISTEN
   uint64_t tx_queue = 0;
   uint64_t rx_queue = 0;
   uint64_t timer_ticks = 0;  // tm->when, USER_HZ clock ticks
@@ -64,9 +66,51 @@ struct TcpParseStats {
   size_t skipped = 0;  // malformed lines, not counting the header
 };
 
-// Parses a whole file, appending rows to `out`. The first line is the header
-// when it starts with "sl"; every other line that does not parse is counted
-// in `skipped`.
+// True if `line` is the header ("  sl  local_address ...").
+bool is_tcp_header(std::string_view line);
+// True if `line` holds only whitespace.
+bool is_blank(std::string_view line);
+
+// Parses a file fed in chunks as read() returns them, appending rows to any
+// container with emplace_back() / pop_back() (parsed in place: no copy).
+// The first line is the header when it starts with "sl"; any other line
+// that does not parse, blank lines aside, is counted in stats().skipped.
+class TcpTableParser {
+ public:
+  explicit TcpTableParser(int family) : family_(family) {}
+
+  template <typename Rows>
+  void feed(std::string_view chunk, Rows& out) {
+    lines_.feed(chunk, [&](std::string_view line, bool overlong) { take(line, overlong, out); });
+  }
+  template <typename Rows>
+  void finish(Rows& out) {
+    lines_.finish([&](std::string_view line, bool overlong) { take(line, overlong, out); });
+  }
+  const TcpParseStats& stats() const { return stats_; }
+
+ private:
+  template <typename Rows>
+  void take(std::string_view line, bool overlong, Rows& out) {
+    if (first_) {
+      first_ = false;
+      if (is_tcp_header(line)) return;
+    }
+    if (!overlong && parse_tcp_line(line, family_, out.emplace_back())) {
+      ++stats_.rows;
+      return;
+    }
+    if (!overlong) out.pop_back();
+    if (overlong || !is_blank(line)) ++stats_.skipped;
+  }
+
+  int family_;
+  bool first_ = true;
+  LineAssembler lines_;
+  TcpParseStats stats_;
+};
+
+// Parses a whole file at once (tests, fuzzing).
 TcpParseStats parse_tcp_table(std::string_view text, int family, std::vector<TcpRow>& out);
 
 // "ESTABLISHED", "LISTEN", ... for states 1..13; nullptr for other numbers.

@@ -66,38 +66,38 @@ long ProcFs::sys_readlink(int dir_fd, const char* name, char* buf, size_t size) 
   return ::readlinkat(dir_fd, name, buf, size);
 }
 
-int ProcFs::read_file(int dir_fd, const char* path, std::string& out) {
+int ProcFs::read_chunks(int dir_fd, const char* path,
+                        const std::function<void(std::string_view)>& sink) {
   counters.files_read.fetch_add(1, std::memory_order_relaxed);
-  out.clear();
   int fd;
   do {
     fd = sys_open(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return errno;
   Fd guard(fd);
-  // /proc files report st_size 0, so grow geometrically; 256 KiB first reads
-  // cover a typical net/tcp in one or two syscalls.
-  size_t chunk = 256 * 1024;
-  size_t used = 0;
+  // A seq_file hands out about one page per read() whatever the request;
+  // 32 KiB serves regular files (fixtures) in few calls, and the buffer is
+  // reused for every chunk, so a 10 MB file costs no 10 MB of memory.
+  char chunk[32 * 1024];
+  size_t total = 0;
   for (;;) {
-    if (out.size() - used < chunk) out.resize(std::min(used + chunk, max_file_bytes_ + 1));
-    if (out.size() == used) {  // more than max_file_bytes_: endless or absurd
-      out.clear();
-      return EFBIG;
-    }
-    long n = sys_read(fd, out.data() + used, out.size() - used);
+    long n = sys_read(fd, chunk, std::min(sizeof chunk, max_file_bytes_ + 1 - total));
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      out.clear();
-      return err;
+      return errno;
     }
-    if (n == 0) break;
-    used += static_cast<size_t>(n);
-    if (chunk < 4 * 1024 * 1024) chunk *= 2;
+    if (n == 0) return 0;
+    total += static_cast<size_t>(n);
+    if (total > max_file_bytes_) return EFBIG;  // endless or absurd: not a /proc text file
+    sink(std::string_view(chunk, static_cast<size_t>(n)));
   }
-  out.resize(used);
-  return 0;
+}
+
+int ProcFs::read_file(int dir_fd, const char* path, std::string& out) {
+  out.clear();
+  int err = read_chunks(dir_fd, path, [&](std::string_view chunk) { out.append(chunk); });
+  if (err) out.clear();
+  return err;
 }
 
 Fd ProcFs::open_dir(int dir_fd, const char* path, int& err) {

@@ -4,7 +4,7 @@
 // file, listing the numeric entries of a directory (pids in /proc, fds in
 // /proc/PID/fd) and reading a symlink. All paths are relative to the root the
 // ProcFs was opened on (/proc by default, or a fixture / host mount given with
-// root='...'), and are resolved with openat() against the root's descriptor.
+// root='...'), and are resolved beneath the root's descriptor (see below).
 //
 // The methods are virtual so tests can inject faults (EACCES, ENOENT, ...)
 // and count reads; the counters prove the one-read-per-statement rule. Below
@@ -32,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace proctab {
@@ -80,10 +81,15 @@ class ProcFs {
   int root_fd() const { return root_fd_.get(); }
 
   // Reads the whole of `path` (relative to dir_fd) into `out`, replacing its
-  // contents. Large reads: a /proc seq_file resumes its walk at every read(),
-  // so fewer reads mean fewer chances of duplicated or missed rows.
-  // Returns 0 or an errno value.
-  virtual int read_file(int dir_fd, const char* path, std::string& out);
+  // contents; built on read_chunks. Returns 0 or an errno value.
+  int read_file(int dir_fd, const char* path, std::string& out);
+
+  // Reads `path` (relative to dir_fd) to its end, handing each chunk to
+  // `sink` as read() returns it, so a parser can consume a large /proc file
+  // without buffering it. Returns 0 or an errno value (chunks already handed
+  // over stay handed over: callers discard their rows on error).
+  virtual int read_chunks(int dir_fd, const char* path,
+                          const std::function<void(std::string_view)>& sink);
 
   // Opens directory `path` relative to dir_fd. Returns an invalid Fd and sets
   // `err` on failure.
@@ -103,8 +109,9 @@ class ProcFs {
 
   IoCounters counters;
 
-  // Largest file read_file accepts; larger is EFBIG. 256 MiB is far above
-  // any real net/tcp (about 150 bytes per socket).
+  // Largest file read_chunks / read_file accept; larger is EFBIG. This is
+  // what bounds a file that never ends (chunks are not buffered). 1 GiB is
+  // a net/tcp of some 7 million sockets (about 150 bytes each).
   size_t max_file_bytes() const { return max_file_bytes_; }
 
  protected:
@@ -115,7 +122,7 @@ class ProcFs {
   virtual long sys_getdents(int fd, char* buf, size_t size);
   virtual long sys_readlink(int dir_fd, const char* name, char* buf, size_t size);
 
-  size_t max_file_bytes_ = size_t{256} << 20;
+  size_t max_file_bytes_ = size_t{1} << 30;
 
  private:
   std::string root_;

@@ -39,7 +39,7 @@ int proctab_auto_init(sqlite3* db, char**, const sqlite3_api_routines*) {
 
 #ifndef SQLITE_CORE
 __attribute__((visibility("default"))) int sqlite3_proctab_init(sqlite3* db, char** err,
-                                                                 const sqlite3_api_routines* api) {
+                                                                const sqlite3_api_routines* api) {
   SQLITE_EXTENSION_INIT2(api);
   int rc = proctab_register(db);
   if (rc != SQLITE_OK && err) *err = sqlite3_mprintf("proctab: cannot register tables (%d)", rc);

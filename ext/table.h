@@ -91,9 +91,9 @@ class Cursor {
 };
 
 struct Estimate {
-  double cost;     // relative work, in "rows touched"
-  double rows;     // rows the scan returns
-  bool unique;     // at most one row
+  double cost;  // relative work, in "rows touched"
+  double rows;  // rows the scan returns
+  bool unique;  // at most one row
 };
 
 class Table {

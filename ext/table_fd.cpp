@@ -265,8 +265,8 @@ class FdCursor final : public Cursor {
   }
 
   std::optional<uint32_t> single_link(int32_t pid, int32_t fd) {
-    uint64_t key = (static_cast<uint64_t>(static_cast<uint32_t>(pid)) << 32) |
-                   static_cast<uint32_t>(fd);
+    uint64_t key =
+        (static_cast<uint64_t>(static_cast<uint32_t>(pid)) << 32) | static_cast<uint32_t>(fd);
     auto it = single_links_.find(key);
     if (it != single_links_.end()) return it->second;
     char path[40];
@@ -369,6 +369,8 @@ std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
 
 }  // namespace
 
-const TableDef& proc_fd_def() { return kDef; }
+const TableDef& proc_fd_def() {
+  return kDef;
+}
 
 }  // namespace proctab

@@ -19,6 +19,7 @@
 
 #include <cstring>
 
+#include "chunked_vector.h"
 #include "inode_index.h"
 #include "parse_tcp.h"
 #include "table.h"
@@ -92,8 +93,7 @@ const TableDef kDef = {
         {"kind", A::kText, false,
          "Which kernel printer wrote the line: 'socket' (a full socket, 17 fields), 'request' (a "
          "SYN_RECV request sock) or 'timewait' (TIME_WAIT, or FIN_WAIT2 of a closed socket)."},
-        {"slot", A::kInteger, false,
-         "The 'sl' column: a running counter of this read, not a key."},
+        {"slot", A::kInteger, false, "The 'sl' column: a running counter of this read, not a key."},
         {"timer", A::kText, false,
          "Pending timer ('tr'): 'none', 'retransmit' (retransmit or loss probe), 'keepalive', "
          "'timewait', 'probe' (zero-window probe); an unknown code as its decimal text."},
@@ -110,8 +110,7 @@ const TableDef kDef = {
          "kptr_restrict). Opaque text."},
         {"rto_ms", A::kInteger, false,
          "Retransmission timeout, ms (full sockets only; else NULL)."},
-        {"ato_ms", A::kInteger, false,
-         "Delayed-ACK timeout, ms (full sockets only; else NULL)."},
+        {"ato_ms", A::kInteger, false, "Delayed-ACK timeout, ms (full sockets only; else NULL)."},
         {"quick_ack", A::kInteger, false,
          "Quick-ACK count (icsk_ack.quick, the field's upper bits; full sockets only)."},
         {"pingpong", A::kInteger, false,
@@ -164,8 +163,8 @@ class TcpCursor final : public Cursor {
         if (uint32_t st = tcp_state_number(v.text)) {
           by_name.add(st);
         } else if (uint64_t n; parse_dec_u64(v.text, n) && n <= UINT32_MAX &&
-                                   !tcp_state_name(static_cast<uint32_t>(n)) &&
-                                   std::to_string(n) == v.text) {
+                               !tcp_state_name(static_cast<uint32_t>(n)) &&
+                               std::to_string(n) == v.text) {
           by_name.add(static_cast<int64_t>(n));  // unknown states print as decimal
         }
       }
@@ -187,8 +186,8 @@ class TcpCursor final : public Cursor {
       }
       auto key = [&](uint32_t i) { return rows_[i].inode; };
       for (const auto& v : c->values) {
-        for (uint32_t r = index_.first(static_cast<uint64_t>(v.integer), key); r != InodeIndex::kNone;
-             r = index_.next(r)) {
+        for (uint32_t r = index_.first(static_cast<uint64_t>(v.integer), key);
+             r != InodeIndex::kNone; r = index_.next(r)) {
           hits_.push_back(r);
         }
       }
@@ -284,16 +283,22 @@ class TcpCursor final : public Cursor {
     bool& loaded = family == 4 ? loaded_v4_ : loaded_v6_;
     if (loaded) return;
     const char* path = family == 4 ? "net/tcp" : "net/tcp6";
-    int err = fs_->read_file(fs_->root_fd(), path, buffer_);
-    if (err == ENOENT && family == 6) {
-      loaded = true;  // IPv6 disabled: no inet6 rows
-      return;
+    // Parse while reading: no copy of the file is ever held.
+    const size_t before = rows_.size();
+    TcpTableParser parser(family);
+    int err = fs_->read_chunks(fs_->root_fd(), path,
+                               [&](std::string_view chunk) { parser.feed(chunk, rows_); });
+    if (err) {
+      while (rows_.size() > before) rows_.pop_back();  // never a partial file
+      if (err == ENOENT && family == 6) {
+        loaded = true;  // IPv6 disabled: no inet6 rows
+        return;
+      }
+      throw Error("proc_tcp: " + describe_errno(fs_->root() + "/" + path, err));
     }
-    if (err) throw Error("proc_tcp: " + describe_errno(fs_->root() + "/" + path, err));
-    parse_tcp_table(buffer_, family, rows_);
+    parser.finish(rows_);
     loaded = true;
     index_ = InodeIndex();  // rows changed: rebuild on next inode lookup
-    std::string().swap(buffer_);
   }
 
   size_t limit() const { return use_hits_ ? hits_.size() : rows_.size(); }
@@ -310,8 +315,7 @@ class TcpCursor final : public Cursor {
   }
 
   std::shared_ptr<ProcFs> fs_;
-  std::string buffer_;
-  std::vector<TcpRow> rows_;  // the snapshot
+  ChunkedVector<TcpRow> rows_;  // the snapshot
   bool loaded_v4_ = false;
   bool loaded_v6_ = false;
   InodeIndex index_;
@@ -357,6 +361,8 @@ std::unique_ptr<Table> make(const TableDef& def, const TableArgs& args) {
 
 }  // namespace
 
-const TableDef& proc_tcp_def() { return kDef; }
+const TableDef& proc_tcp_def() {
+  return kDef;
+}
 
 }  // namespace proctab

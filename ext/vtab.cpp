@@ -63,8 +63,8 @@ std::string trim(std::string_view s) {
 // SQL string literal → its text ('it''s' → it's). Throws if not quoted.
 std::string unquote(const TableDef& def, const std::string& key, const std::string& raw) {
   if (raw.size() < 2 || (raw.front() != '\'' && raw.front() != '"') || raw.back() != raw.front()) {
-    throw Error(std::string(def.name) + ": argument " + key +
-                " must be a quoted string, as in " + key + "='/proc'");
+    throw Error(std::string(def.name) + ": argument " + key + " must be a quoted string, as in " +
+                key + "='/proc'");
   }
   char quote = raw.front();
   std::string out;
@@ -373,7 +373,9 @@ const sqlite3_module kModule = {
     /* xShadowName */ nullptr,
 };
 
-void free_aux(void* aux) { delete static_cast<ModuleAux*>(aux); }
+void free_aux(void* aux) {
+  delete static_cast<ModuleAux*>(aux);
+}
 
 }  // namespace
 

@@ -6,5 +6,4 @@ SELECT 'families', count(*) = 0 FROM proc_tcp WHERE family NOT IN ('inet', 'inet
 SELECT 'own_fds_visible', count(*) > 0 FROM proc_fd;
 SELECT 'fd_types', count(*) = 0 FROM proc_fd WHERE type NOT IN ('socket', 'pipe', 'anon_inode', 'file', 'other');
 SELECT 'socket_inodes', count(*) = 0 FROM proc_fd WHERE type IN ('socket', 'pipe') AND inode IS NULL;
-SELECT 'pid_lookup_matches_scan', (SELECT count(*) FROM proc_fd WHERE pid = (SELECT min(pid) FROM proc_fd)) = (SELECT count(*) FROM proc_fd WHERE pid + 0 = (SELECT min(pid) FROM proc_fd));
 SELECT 'join_runs', count(*) >= 0 FROM proc_tcp t JOIN proc_fd f USING (inode);
