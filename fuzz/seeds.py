@@ -44,10 +44,12 @@ MALFORMED = [
 
 
 def write(target, name, data):
-    d = os.path.join(HERE, "corpus", target)
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "seed-" + name), "wb") as f:
-        f.write(data if isinstance(data, bytes) else data.encode())
+    # fuzz_tcp_chunks reads the same format as fuzz_tcp.
+    for t in [target, "tcp_chunks"] if target == "tcp" else [target]:
+        d = os.path.join(HERE, "corpus", t)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "seed-" + name), "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
 
 
 def main():
