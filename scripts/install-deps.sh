@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages a step needs, only those missing.
-# usage: scripts/install-deps.sh build|test|bench
+# usage: scripts/install-deps.sh build|test|bench|fuzz
 set -euo pipefail
 case "${1:-build}" in
   build) packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3) ;;
-  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 catch2 iproute2 python3 python3-psutil) ;;
+  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 catch2 iproute2 python3 python3-psutil
+                   valgrind) ;;
+  fuzz)  packages=(cmake make pkg-config libsqlite3-dev clang libclang-rt-14-dev python3) ;;
   bench) packages=(cmake g++ make gcc libsqlite3-dev sqlite3 hyperfine python3 python3-psutil
                    python3-matplotlib iproute2 net-tools lsof time) ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${packages[@]}"; do

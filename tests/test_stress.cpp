@@ -266,7 +266,13 @@ TEST_CASE("churn: sockets and processes come and go under concurrent queries", "
   CHECK(testing::count_open_fds() == fds_before);
   const long rss_after = vm_rss_kb();
   INFO("VmRSS " << rss_before << " kB -> " << rss_after << " kB");
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan keeps freed memory in quarantine: RSS says nothing there; its leak
+  // checker does the job instead.
+  (void)rss_after;
+#else
   CHECK(rss_after < rss_before + 32 * 1024);  // roughly where it started
+#endif
   WARN("churn: " << results.queries << " queries (" << results.tcp_scans << " tcp scans), "
                  << results.rows << " rows; VmRSS " << rss_before << " -> " << rss_after << " kB");
 }
