@@ -52,7 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     require(a.inode == b.inode && a.st == b.st && a.kind == b.kind && a.slot == b.slot &&
             a.local_port == b.local_port && a.remote_port == b.remote_port &&
             a.family == b.family && a.pointer_len == b.pointer_len &&
-            std::string_view(a.pointer, a.pointer_len) == std::string_view(b.pointer, b.pointer_len));
+            std::string_view(a.pointer, a.pointer_len) ==
+                std::string_view(b.pointer, b.pointer_len));
   }
   return 0;
 }
