@@ -402,15 +402,40 @@ def full_suite(b, holders):
         r_few = b.hyperfine([("proctab one pid", q_pid)], "onepid-few")
         if not r_few["proctab one pid"]["rows"]:
             raise RuntimeError("proctab returned no fd for pid %d" % target.pid)
-        sl, _ = spawn_ready([b.bins["sleeper"], str(b.args.others)])
-        try:
-            many = nproc_alive() - 1
-            r_many = b.hyperfine([("proctab one pid", q_pid)], "onepid-many")
-        finally:
-            stop([sl])
+        rows0 = r_few["proctab one pid"]["rows"]
+        # Alternate: a few runs with the sleepers absent, then present, for
+        # several rounds, so drifting background load hits both alike.
+        acc = {"few": ([], [], []), "many": ([], [], [])}
+        warm = 0 if b.args.quick else b.args.warmup
+        many = few
+        for r in range(warm + b.args.runs):
+            for cond in ("few", "many"):
+                sl = None
+                if cond == "many":
+                    sl, _ = spawn_ready([b.bins["sleeper"], str(b.args.others)])
+                    many = nproc_alive() - 1
+                try:
+                    js = os.path.join(b.workdir, "hf-onepid-%s-%d.json" % (cond, r))
+                    res1 = b._hf(["hyperfine", "-N", "--style", "basic", "--runs", "3",
+                                  "--export-json", js, "-n", "proctab one pid " + cond, q_pid],
+                                 "onepid %s round %d" % (cond, r), js)[0]
+                finally:
+                    if sl is not None:
+                        stop([sl])
+                if r < warm:
+                    continue
+                t, c, e = acc[cond]
+                t.extend(res1["times"])
+                c.append((res1.get("user") or 0) + (res1.get("system") or 0))
+                e.extend(res1.get("exit_codes") or [])
+        r_few = {"proctab one pid": b._result("proctab one pid", q_pid, *acc["few"])}
+        r_many = {"proctab one pid": b._result("proctab one pid", q_pid, *acc["many"])}
+        for cond, rr, k in (("few", r_few, few), ("many", r_many, many)):
+            log("  one pid, %d others: median %.2f ms (%d runs)" % (
+                k, 1e3 * rr["proctab one pid"]["median"], rr["proctab one pid"]["runs"]))
         res["onepid"] = {"few": r_few["proctab one pid"], "many": r_many["proctab one pid"],
                          "others_few": few, "others_many": many,
-                         "rows": r_few["proctab one pid"]["rows"]}
+                         "rows": rows0}
     finally:
         stop([target])
     return res

@@ -68,4 +68,35 @@ class InodeIndex {
   std::vector<uint32_t> next_;
 };
 
+// A set of non-zero inodes (open addressing, 0 marks an empty slot).
+class InodeSet {
+ public:
+  void reset(size_t expected) {
+    size_t capacity = 16;
+    while (capacity < expected * 2) capacity <<= 1;
+    slots_.assign(capacity, 0);
+    mask_ = capacity - 1;
+  }
+  // False if `inode` (non-zero) was already in the set.
+  bool insert(uint64_t inode) {
+    for (size_t slot = mix(inode) & mask_;; slot = (slot + 1) & mask_) {
+      if (slots_[slot] == inode) return false;
+      if (slots_[slot] == 0) {
+        slots_[slot] = inode;
+        return true;
+      }
+    }
+  }
+
+ private:
+  static uint64_t mix(uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return k;
+  }
+  std::vector<uint64_t> slots_;
+  size_t mask_ = 0;
+};
+
 }  // namespace proctab

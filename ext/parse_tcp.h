@@ -27,33 +27,38 @@ namespace proctab {
 
 enum class TcpKind : uint8_t { kSocket, kRequest, kTimewait };
 
-struct TcpRow {
+// The fields every inet socket line shares, TCP's and UDP's alike (the first
+// 12 tokens: sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref ptr).
+struct InetSocketRow {
   uint8_t family = 0;  // 4 or 6 (which file the line came from)
-  TcpKind kind = TcpKind::kSocket;
-  uint8_t timer = 0;  // tr: 0 none, 1 retransmit, 2 keepalive, 3 timewait, 4 probe
-  uint8_t quick = 0;  // icsk_ack.quick (full sockets only)
-  bool pingpong = false;
+  uint8_t timer = 0;   // tr: 0 none, 1 retransmit, 2 keepalive, 3 timewait, 4 probe
   uint8_t pointer_len = 0;
   uint16_t local_port = 0;
   uint16_t remote_port = 0;
-  uint32_t st = 0;  // raw state number
-  uint32_t slot = 0;
+  uint32_t st = 0;    // raw state number
+  uint32_t slot = 0;  // sl: a running counter (TCP) or the hash bucket (UDP)
   uint32_t uid = 0;
   uint32_t retransmits = 0;
-  uint32_t snd_cwnd = 0;
   int32_t probes = 0;  // the "timeout" column: icsk_probes_out
   int32_t refcount = 0;
-  int32_t ssthresh = 0;  // raw: -1 in initial slow start; fastopen qlen for LISTEN
   uint64_t tx_queue = 0;
   uint64_t rx_queue = 0;
   uint64_t timer_ticks = 0;  // tm->when, USER_HZ clock ticks
   uint64_t inode = 0;
-  uint64_t rto_ticks = 0;
-  uint64_t ato_ticks = 0;
   // Network byte order, as in in_addr / in6_addr (IPv4 uses the first 4).
   uint8_t local_addr[16] = {};
   uint8_t remote_addr[16] = {};
   char pointer[16] = {};  // %pK text, opaque (hashed or zeros)
+};
+
+struct TcpRow : InetSocketRow {
+  TcpKind kind = TcpKind::kSocket;
+  uint8_t quick = 0;  // icsk_ack.quick (full sockets only)
+  bool pingpong = false;
+  uint32_t snd_cwnd = 0;
+  int32_t ssthresh = 0;  // raw: -1 in initial slow start; fastopen qlen for LISTEN
+  uint64_t rto_ticks = 0;
+  uint64_t ato_ticks = 0;
 };
 
 // Parses one line (without its '\n'). `family` is 4 for net/tcp, 6 for
@@ -66,18 +71,23 @@ struct TcpParseStats {
   size_t skipped = 0;  // malformed lines, not counting the header
 };
 
-// True if `line` is the header ("  sl  local_address ...").
-bool is_tcp_header(std::string_view line);
-// True if `line` holds only whitespace.
-bool is_blank(std::string_view line);
+// Parses a whole file, appending rows to `out`. The first line is the header
+// when it starts with "sl"; every other line that does not parse is counted
+// in `skipped`.
+TcpParseStats parse_tcp_table(std::string_view text, int family, std::vector<TcpRow>& out);
 
-// Parses a file fed in chunks as read() returns them, appending rows to any
-// container with emplace_back() / pop_back() (parsed in place: no copy).
-// The first line is the header when it starts with "sl"; any other line
-// that does not parse, blank lines aside, is counted in stats().skipped.
-class TcpTableParser {
+// Shared by the line-oriented /proc/net parsers (tcp, udp, unix): turns a
+// file fed in chunks, as read() returns them (about a page at a time), into
+// rows, so a large table is parsed while it is read and never buffered.
+// Rows are parsed in place into any container with emplace_back() and
+// pop_back(). A first line starting with `header` (after blanks) is skipped;
+// lines that fail parse_line(line, row), or are longer than
+// LineAssembler::kMaxLine, are counted in stats().skipped unless blank.
+template <typename ParseLine>
+class RowParser {
  public:
-  explicit TcpTableParser(int family) : family_(family) {}
+  RowParser(std::string_view header, ParseLine parse_line)
+      : header_(header), parse_line_(std::move(parse_line)) {}
 
   template <typename Rows>
   void feed(std::string_view chunk, Rows& out) {
@@ -87,6 +97,12 @@ class TcpTableParser {
   void finish(Rows& out) {
     lines_.finish([&](std::string_view line, bool overlong) { take(line, overlong, out); });
   }
+  // Instead of finish() when every chunk fed so far ended with '\n': takes
+  // `line` as the last line, without copying it.
+  template <typename Rows>
+  void last_line(std::string_view line, Rows& out) {
+    if (!line.empty()) take(line, line.size() > LineAssembler::kMaxLine, out);
+  }
   const TcpParseStats& stats() const { return stats_; }
 
  private:
@@ -94,24 +110,49 @@ class TcpTableParser {
   void take(std::string_view line, bool overlong, Rows& out) {
     if (first_) {
       first_ = false;
-      if (is_tcp_header(line)) return;
+      size_t i = line.find_first_not_of(" \t");
+      if (i != std::string_view::npos && line.substr(i, header_.size()) == header_) return;
     }
-    if (!overlong && parse_tcp_line(line, family_, out.emplace_back())) {
-      ++stats_.rows;
-      return;
+    if (!overlong) {
+      if (parse_line_(line, out.emplace_back())) {
+        ++stats_.rows;
+        return;
+      }
+      out.pop_back();
+      // Blank lines (a trailing newline, padding) are not malformed rows.
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
     }
-    if (!overlong) out.pop_back();
-    if (overlong || !is_blank(line)) ++stats_.skipped;
+    ++stats_.skipped;
   }
 
-  int family_;
+  std::string_view header_;
+  ParseLine parse_line_;
   bool first_ = true;
   LineAssembler lines_;
   TcpParseStats stats_;
 };
 
-// Parses a whole file at once (tests, fuzzing).
-TcpParseStats parse_tcp_table(std::string_view text, int family, std::vector<TcpRow>& out);
+// RowParser over a whole text at once (tests, fuzzing, small files). Every
+// line, the last one included even without its '\n', is handed to
+// parse_line as a view into `text`, so rows may point into it (unix paths).
+template <typename Rows, typename ParseLine>
+TcpParseStats parse_rows(std::string_view text, std::string_view header, Rows& out,
+                         ParseLine parse_line) {
+  RowParser<ParseLine> parser(header, std::move(parse_line));
+  size_t cut = text.rfind('\n');
+  size_t tail = cut == std::string_view::npos ? 0 : cut + 1;
+  parser.feed(text.substr(0, tail), out);
+  parser.last_line(text.substr(tail), out);
+  return parser.stats();
+}
+
+// Splits `line` on blanks into at most `max` tokens; returns the count, or
+// max + 1 if there are more.
+size_t split_fields(std::string_view line, std::string_view* tokens, size_t max);
+
+// Parses the 12 leading tokens every inet socket line shares into `row`
+// (family already set). False if any does not parse.
+bool parse_inet_fields(const std::string_view* tok, int family, InetSocketRow& row);
 
 // "ESTABLISHED", "LISTEN", ... for states 1..13; nullptr for other numbers.
 const char* tcp_state_name(uint32_t st);

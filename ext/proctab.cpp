@@ -7,18 +7,36 @@
 SQLITE_EXTENSION_INIT1
 #endif
 
+#include "netns.h"
 #include "proctab.h"
 #include "proctab_internal.h"
 #include "vtab.h"
 
 namespace proctab {
 
+namespace {
+
+// proctab_netns(): the reader's own network namespace inode (the N of
+// /proc/self/ns/net), for `WHERE netns = proctab_netns()`, which the socket
+// tables push down to read only that namespace. NULL if unreadable.
+void netns_function(sqlite3_context* ctx, int, sqlite3_value**) {
+  if (auto ns = own_netns()) {
+    sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(*ns));
+  } else {
+    sqlite3_result_null(ctx);
+  }
+}
+
+}  // namespace
+
 int register_all(sqlite3* db, const ProcFsFactory& procfs) {
   for (const TableDef* def : all_tables()) {
     int rc = register_table(db, *def, procfs);
     if (rc != SQLITE_OK) return rc;
   }
-  return SQLITE_OK;
+  return sqlite3_create_function_v2(db, "proctab_netns", 0,
+                                    SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, nullptr,
+                                    netns_function, nullptr, nullptr, nullptr);
 }
 
 }  // namespace proctab

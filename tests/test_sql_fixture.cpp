@@ -220,8 +220,12 @@ TEST_CASE("one read of each /proc file per statement, whichever join order", "[s
              links = f.counts.links_read();
     CHECK(f.db->scalar(sql) == "5");
     CHECK(f.counts.files_read() - files == 2);  // net/tcp and net/tcp6, once each
-    CHECK(f.counts.dirs_listed() - dirs == 3);  // the root, 100/fd, 200/fd
-    CHECK(f.counts.links_read() - links == 10); // every link once
+    // proc_fd: the root, 100/fd, 200/fd; proc_tcp's namespace discovery: the
+    // root once more (both families share it).
+    CHECK(f.counts.dirs_listed() - dirs == 4);
+    // Every fd link once; discovery: self/ns/net, 100/ns/net, 200/ns/net (no
+    // such links here: the processes are skipped, one readlink each).
+    CHECK(f.counts.links_read() - links == 13);
   }
 
   // A second execution of the same statement reads afresh.
@@ -349,4 +353,24 @@ TEST_CASE("read-only, direct-only, and no descriptor leaks", "[sql][errors]") {
     for (int i = 0; i < 3; ++i) db.query("SELECT * FROM proc_fd f JOIN proc_tcp t USING (inode)");
   }
   CHECK(testing::count_open_fds() == fds_before);
+}
+
+TEST_CASE("a socket the kernel printed twice (resumed hash walk) is one row", "[sql][fixture]") {
+  TempTree tree;
+  const std::string listen =
+      "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 "
+      "1001 1 ffff000000000001 100 0 0 10 0\n";
+  const std::string timewait =
+      "   1: 0100007F:C351 0100007F:1F90 06 00000000:00000000 03:00000BB8 00000000     0        0 "
+      "0 3 0000000000000000\n";
+  // The same socket twice (as a read() resumed after the hash chain moved
+  // would print it), and two distinct inode-0 timewait rows.
+  tree.write("net/tcp", std::string(kHeader) + listen + timewait + listen + timewait);
+  add_fd(tree, 100, 3, "socket:[1001]");
+  Db db;
+  db.exec("CREATE VIRTUAL TABLE temp.t USING proc_tcp(root='" + tree.path() + "')");
+  db.exec("CREATE VIRTUAL TABLE temp.f USING proc_fd(root='" + tree.path() + "')");
+  CHECK(db.scalar("SELECT count(*) FROM t WHERE inode = 1001") == "1");
+  CHECK(db.scalar("SELECT count(*) FROM t") == "3");
+  CHECK(db.scalar("SELECT count(*) FROM t JOIN f USING (inode)") == "1");
 }

@@ -1,0 +1,31 @@
+#!/bin/bash
+# Runs node_client.js with better-sqlite3 installed (once) into CACHE_DIR, a
+# directory of the build tree: the first run's npm install compiles
+# better-sqlite3 (minutes); later runs reuse it. Exit 77 = skipped (ctest shows
+# it, with the reason printed here).
+# usage: run_node_client.sh SOURCE_DIR MODULE CACHE_DIR
+set -euo pipefail
+src=$1 module=$2 cache=$3
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  "$src/scripts/install-deps.sh" node || true
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "SKIPPED: node and npm are not installed and could not be (scripts/install-deps.sh node)"
+  exit 77
+fi
+major=$(node -p 'process.versions.node.split(".")[0]')
+# better-sqlite3 12 supports Node >= 20 (13 crashes on Node 20); 11 still supports Node 18 (Debian 12's).
+if [ "$major" -ge 20 ]; then want=12; else want=11; fi
+mkdir -p "$cache"
+cd "$cache"
+[ -f package.json ] || echo '{"private": true, "description": "proctab test client deps (cache)"}' >package.json
+have=$(node -p "try { require('./node_modules/better-sqlite3/package.json').version } catch (e) { '' }")
+if [ "${have%%.*}" != "$want" ] || ! node -e "require('better-sqlite3')" 2>/dev/null; then
+  echo "npm install better-sqlite3@$want into $cache (compiles; first run only)"
+  if ! npm install --no-audit --no-fund --loglevel=error "better-sqlite3@$want" >npm-install.log 2>&1; then
+    tail -20 npm-install.log
+    echo "FAIL: npm install better-sqlite3@$want failed (log: $cache/npm-install.log)"
+    exit 1
+  fi
+fi
+NODE_PATH="$cache/node_modules" exec node "$src/tests/clients/node_client.js" "$module"

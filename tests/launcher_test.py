@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""Runs the `proctab` command (build/bin/proctab) non-interactively as a user
+would and checks what it prints.
+usage: launcher_test.py PROCTAB"""
+import json
+import os
+import socket
+import subprocess
+import sys
+
+proctab = sys.argv[1]
+env = {k: v for k, v in os.environ.items() if not k.startswith("PROCTAB_")}
+failures = []
+
+
+def run(*args, stdin=None, extra_env=None):
+    result = subprocess.run([proctab, *args], input=stdin, capture_output=True, text=True,
+                            timeout=60, env=dict(env, **(extra_env or {})))
+    print(f"$ proctab {' '.join(args)}  -> exit {result.returncode}")
+    print("\n".join(result.stdout.splitlines()[:6]), result.stderr.strip(), sep="\n" if result.stderr else "")
+    return result
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("  FAIL:", what)
+
+
+with socket.socket() as listener:
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port, fd, pid = listener.getsockname()[1], listener.fileno(), os.getpid()
+
+    r = run("--help")
+    check(r.returncode == 0, "--help exits 0")
+    for name in ("listening", "by-state", "close-wait", "files PID"):
+        check(name in r.stdout, f"--help lists {name}")
+
+    r = run("-json", f"SELECT pid, fd FROM proc_fd WHERE pid = {pid} AND fd = {fd}")
+    check(r.returncode == 0 and json.loads(r.stdout) == [{"pid": pid, "fd": fd}], "-json SQL answers at once")
+
+    r = run("-json", "listening")
+    rows = json.loads(r.stdout) if r.returncode == 0 else []
+    check({"family": "inet", "local_address": "127.0.0.1", "local_port": port, "pid": pid, "fd": fd} in rows,
+          "-json listening shows this script's socket with its owner")
+
+    r = run("listening")
+    check(r.returncode == 0 and "┌" in r.stdout and f" {port} " in r.stdout, "listening prints a box with the port")
+
+    r = run("by-state", "-json")  # options may follow the name, as sqlite3's may follow the file
+    check(r.returncode == 0 and any(x["state"] == "LISTEN" for x in json.loads(r.stdout or "[]")),
+          "by-state -json")
+
+    r = run("-csv", "-header", "-q", "by-state")
+    check(r.returncode == 0 and r.stdout.startswith("state,family,sockets") and "LISTEN," in r.stdout,
+          "-csv -header -q by-state")
+
+    r = run("close-wait")
+    check(r.returncode == 0 and not r.stderr, "close-wait runs")
+
+    r = run("-json", "files", str(pid))
+    rows = json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else []
+    check({"fd": fd, "type": "socket", "state": "LISTEN", "local": f"127.0.0.1:{port}"}.items()
+          <= next((x for x in rows if x.get("fd") == fd), {}).items(), "files PID shows the socket")
+
+    r = run("files", "12ab")
+    check(r.returncode == 2 and "not a process id" in r.stderr, "files with a bad pid is refused")
+
+    r = run(stdin=f"SELECT count(*) FROM proc_fd WHERE pid = {pid};\n")
+    check(r.returncode == 0 and int(r.stdout.strip()) > 0, "SQL on stdin (no arguments)")
+
+    r = run("-cmd", ".mode csv", f"SELECT 'x', local_port FROM proc_tcp WHERE local_port = {port}")
+    check(r.returncode == 0 and r.stdout.strip() == f"x,{port}", "-cmd and SQL pass through")
+
+    r = run("SELEC nonsense")
+    check(r.returncode != 0 and "syntax error" in r.stderr, "an SQL error is reported")
+
+    r = run("-json", "SELECT 1", extra_env={"PROCTAB_MODULE": "/nonexistent/proctab.so"})
+    check(r.returncode == 2 and "module not found" in r.stderr, "a missing module is a clear error")
+
+if failures:
+    print(f"{len(failures)} check(s) failed: {failures}")
+    sys.exit(1)
+print("OK")
