@@ -1,8 +1,8 @@
-// fuzz_tcp_chunks — TcpTableParser fed in chunks (as read() returns a /proc
-// file) into a ChunkedVector with tiny blocks, against parse_tcp_table on
-// the whole text. Same input format as fuzz_tcp: the first byte picks the
-// family (bit 0) and the chunk sizes (the other bits); the rest is the file.
-// Lines split across chunks, rows popped at block boundaries, a last line
+// fuzz_tcp_chunks — RowParser (the socket tables' streaming parser) fed
+// net/tcp text in chunks, as read() returns a /proc file, into a
+// ChunkedVector, against parse_tcp_table on the whole text. Same input format as fuzz_tcp: the
+// first byte picks the family (bit 0) and the chunk sizes (the other bits); the rest is the file.
+// Lines split across chunks, rows popped after a failed parse, a last line
 // without '\n': the rows and the counts must be the same either way.
 #include <cstdlib>
 #include <string_view>
@@ -31,8 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<TcpRow> whole;
   TcpParseStats expected = parse_tcp_table(text, family, whole);
 
-  TcpTableParser parser(family);
-  ChunkedVector<TcpRow, 4> rows;
+  auto parse_line = [family](std::string_view line, TcpRow& row) {
+    return parse_tcp_line(line, family, row);
+  };
+  RowParser<decltype(parse_line)> parser("sl", parse_line);
+  ChunkedVector<TcpRow> rows;
   size_t pos = 0;
   for (unsigned k = 1; pos < text.size(); ++k) {
     size_t n = 1 + (pattern * 31u + k * 17u) % 97u;

@@ -92,6 +92,40 @@ def main():
     for name, t in infos.items():
         write("fdinfo", name, t)
 
+    udp_hdr = ("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+               "   uid  timeout inode ref pointer drops\n")
+    udp = {
+        "v4": "4" + udp_hdr + "  123: 0100007F:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000   101        0 20613 2 0000000000000000 0\n",
+        "v4-connected": "4" + udp_hdr + " 1042: 0100007F:D6E8 0100007F:0035 01 00000000:00000000 00:00000000 00000000  1000        0 31337 2 ffff8880a1b2c3d4 17\n",
+        "v6": "7" + udp_hdr + "  456: 00000000000000000000000001000000:0223 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4242 2 0000000000000000 0\n",
+        "malformed": "4" + udp_hdr + "  123: 0100007F:0035 00000000:0000 07 00000000:00000000\n",
+    }
+    for name, t in udp.items():
+        write("udp", name, t)
+
+    unix_hdr = "Num       RefCount Protocol Flags    Type St Inode Path\n"
+    unix = {
+        "listen": unix_hdr + "0000000000000000: 00000002 00000000 00010000 0001 01 20613 /run/systemd/private\n",
+        "abstract": unix_hdr + "0000000000000000: 00000002 00000000 00000000 0001 03 31337 @/tmp/.X11-unix/X0\n",
+        "unnamed": unix_hdr + "0000000000000000: 00000003 00000000 00000000 0001 03 4242\n",
+        "spaces": unix_hdr + "0000000000000000: 00000002 00000000 00010000 0005 01 777 /tmp/a path with spaces\n",
+        "dgram": unix_hdr + "ffff8880a1b2c3d4: 00000002 00000000 00000000 0002 01 99 /run/systemd/notify\n",
+    }
+    for name, t in unix.items():
+        write("unix", name, t)
+
+    process = {
+        "stat": "1234 (bash) S 1 1234 1234 34816 1234 4194304 1000 0 0 0 10 5 0 0 20 0 1 0 12345 10000000 500 18446744073709551615\n",
+        "stat-parens": "77 (a) b (c)) R 1 77 77 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0\n",
+        "stat-zombie": "88 (x) Z 1 88 88 0 -1 4227084 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n",
+        "status": "Name:\tbash\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\n",
+        "cmdline": b"/usr/bin/python3\x00-c\x00print(1)\x00",
+        "ns": "net:[4026531840]",
+        "procstat": "cpu  1 2 3 4\nbtime 1700000000\nprocesses 42\n",
+    }
+    for name, t in process.items():
+        write("process", name, t)
+
 
 if __name__ == "__main__":
     main()
