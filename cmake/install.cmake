@@ -54,13 +54,13 @@ set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The module calls the host's SQLite (it does not link libsqlite3), and needs
 # sqlite3_vtab_in (3.38); the launcher runs the sqlite3 shell. dpkg-shlibdeps
-# adds libc6, libstdc++6 and libgcc-s1 from the module's ELF dependencies.
+# adds libc6 from the module's ELF dependencies (libstdc++ is linked in statically).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libsqlite3-0 (>= 3.38), sqlite3")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libsqlite3-dev, pkg-config")
 find_program(PROCTAB_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(PROCTAB_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CPACK_DEBIAN_PACKAGE_DEPENDS}, libc6, libstdc++6, libgcc-s1")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CPACK_DEBIAN_PACKAGE_DEPENDS}, libc6")
 endif()
 include(CPack)

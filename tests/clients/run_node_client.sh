@@ -1,8 +1,10 @@
 #!/bin/bash
-# Runs node_client.js with better-sqlite3 installed (once) into CACHE_DIR, a
-# directory of the build tree: the first run's npm install compiles
-# better-sqlite3 (minutes); later runs reuse it. Exit 77 = skipped (ctest shows
-# it, with the reason printed here).
+# Runs node_client.js with better-sqlite3 installed (once) into a cache: the
+# first run's npm install compiles better-sqlite3 (about 2 minutes on 2 cores);
+# later runs, from any build tree or clone on this machine, reuse it. The cache
+# is $PROCTAB_NODE_CACHE, else ~/.cache/proctab/node<major>, else CACHE_DIR (a
+# directory of the build tree). Exit 77 = skipped (ctest shows it, with the
+# reason printed here).
 # usage: run_node_client.sh SOURCE_DIR MODULE CACHE_DIR
 set -euo pipefail
 src=$1 module=$2 cache=$3
@@ -16,6 +18,12 @@ fi
 major=$(node -p 'process.versions.node.split(".")[0]')
 # better-sqlite3 12 supports Node >= 20 (13 crashes on Node 20); 11 still supports Node 18 (Debian 12's).
 if [ "$major" -ge 20 ]; then want=12; else want=11; fi
+home_cache="${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/proctab/node$major"
+if [ -n "${PROCTAB_NODE_CACHE:-}" ]; then
+  cache=$PROCTAB_NODE_CACHE
+elif mkdir -p "$home_cache" 2>/dev/null && [ -w "$home_cache" ]; then
+  cache=$home_cache
+fi
 mkdir -p "$cache"
 cd "$cache"
 [ -f package.json ] || echo '{"private": true, "description": "proctab test client deps (cache)"}' >package.json
