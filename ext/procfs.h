@@ -4,13 +4,27 @@
 // file, listing the numeric entries of a directory (pids in /proc, fds in
 // /proc/PID/fd) and reading a symlink. All paths are relative to the root the
 // ProcFs was opened on (/proc by default, or a fixture / host mount given with
-// root='...'), and are resolved with openat() against the root's descriptor.
+// root='...'), and are resolved beneath the root's descriptor (see below).
 //
-// The methods are virtual so tests can inject faults (EACCES, ENOENT, EINTR,
-// short reads, ...) and count reads; the counters prove the one-read-per-
-// statement rule. Errors are returned as errno values, never thrown: whether a
-// failure is skipped (a process that vanished) or reported (an unreadable
-// net/tcp) is the caller's policy, not ours.
+// The methods are virtual so tests can inject faults (EACCES, ENOENT, ...)
+// and count reads; the counters prove the one-read-per-statement rule. Below
+// them, the raw syscalls (sys_open, sys_read, sys_getdents, sys_readlink) are
+// virtual too, so tests can make read() return EINTR or data in small pieces
+// and check the loops above. Errors are returned as errno values, never
+// thrown: whether a failure is skipped (a process that vanished) or reported
+// (an unreadable net/tcp) is the caller's policy, not ours.
+//
+// Staying inside the root: every path is resolved with openat2(RESOLVE_BENEATH
+// | RESOLVE_NO_MAGICLINKS), so an absolute symlink, a ".." that climbs out or
+// a /proc/PID/fd-style magic link inside the root fails (EXDEV / ELOOP)
+// instead of being followed. Relative symlinks that stay inside are followed:
+// procfs's own net -> self/net and self -> PID are such links. Only the root
+// itself, which the user names, is opened with plain open(). Kernels before
+// 5.6 lack openat2; there paths resolve with openat() (documented in README).
+//
+// A file is read only up to max_file_bytes() (an endless file, e.g. a root
+// whose net/tcp links to a device, is EFBIG, not a hang), and opened
+// O_NONBLOCK so a FIFO planted in a fixture root cannot block the open.
 #pragma once
 
 #include <atomic>
@@ -94,6 +108,21 @@ class ProcFs {
   virtual long read_link(int dir_fd, const char* name, char* buf, size_t size);
 
   IoCounters counters;
+
+  // Largest file read_chunks / read_file accept; larger is EFBIG. This is
+  // what bounds a file that never ends (chunks are not buffered). 1 GiB is
+  // a net/tcp of some 7 million sockets (about 150 bytes each).
+  size_t max_file_bytes() const { return max_file_bytes_; }
+
+ protected:
+  // The raw syscalls, with the kernel's convention: -1 and errno on failure.
+  // sys_open resolves `path` beneath dir_fd (see above).
+  virtual int sys_open(int dir_fd, const char* path, int flags);
+  virtual long sys_read(int fd, char* buf, size_t size);
+  virtual long sys_getdents(int fd, char* buf, size_t size);
+  virtual long sys_readlink(int dir_fd, const char* name, char* buf, size_t size);
+
+  size_t max_file_bytes_ = size_t{1} << 30;
 
  private:
   std::string root_;

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages a step needs, only those missing.
-# usage: scripts/install-deps.sh build|test|bench|node
+# usage: scripts/install-deps.sh build|test|bench|node|fuzz
 set -euo pipefail
 step=${1:-build}
 case "$step" in
   build) packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3) ;;
   test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 catch2 iproute2 python3 python3-psutil
-                   dpkg-dev file) ;;
+                   dpkg-dev file valgrind) ;;
   node)  packages=() ;;
+  fuzz)  packages=(cmake make pkg-config libsqlite3-dev clang libclang-rt-14-dev python3) ;;
   bench) packages=(cmake g++ make gcc libsqlite3-dev sqlite3 hyperfine python3 python3-psutil
                    python3-matplotlib iproute2 net-tools lsof time) ;;
-  *) echo "usage: $0 build|test|bench|node" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|bench|node|fuzz" >&2; exit 2 ;;
 esac
 # The Node.js client test needs node and npm. A node from elsewhere (e.g.
 # NodeSource's nodejs, which bundles npm) counts: Debian's npm package would
