@@ -9,6 +9,14 @@
 
 namespace proctab {
 
+// Spreads inode numbers (dense, sequential) over a power-of-two table.
+inline uint64_t mix_inode(uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdull;
+  k ^= k >> 33;
+  return k;
+}
+
 class InodeIndex {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -26,7 +34,7 @@ class InodeIndex {
     for (uint32_t i = 0; i < rows; ++i) {
       if (!include(i)) continue;
       uint64_t k = key(i);
-      for (size_t slot = hash(k) & mask_;; slot = (slot + 1) & mask_) {
+      for (size_t slot = mix_inode(k) & mask_;; slot = (slot + 1) & mask_) {
         uint32_t head = heads_[slot];
         if (head == kNone) {
           heads_[slot] = i;
@@ -46,7 +54,7 @@ class InodeIndex {
   template <typename KeyOf>
   uint32_t first(uint64_t k, KeyOf key) const {
     if (!built_) return kNone;
-    for (size_t slot = hash(k) & mask_;; slot = (slot + 1) & mask_) {
+    for (size_t slot = mix_inode(k) & mask_;; slot = (slot + 1) & mask_) {
       uint32_t head = heads_[slot];
       if (head == kNone) return kNone;
       if (key(head) == k) return head;
@@ -55,13 +63,6 @@ class InodeIndex {
   uint32_t next(uint32_t row) const { return next_[row]; }
 
  private:
-  static uint64_t hash(uint64_t k) {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdull;
-    k ^= k >> 33;
-    return k;
-  }
-
   bool built_ = false;
   size_t mask_ = 0;
   std::vector<uint32_t> heads_;
@@ -79,7 +80,7 @@ class InodeSet {
   }
   // False if `inode` (non-zero) was already in the set.
   bool insert(uint64_t inode) {
-    for (size_t slot = mix(inode) & mask_;; slot = (slot + 1) & mask_) {
+    for (size_t slot = mix_inode(inode) & mask_;; slot = (slot + 1) & mask_) {
       if (slots_[slot] == inode) return false;
       if (slots_[slot] == 0) {
         slots_[slot] = inode;
@@ -89,12 +90,6 @@ class InodeSet {
   }
 
  private:
-  static uint64_t mix(uint64_t k) {
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdull;
-    k ^= k >> 33;
-    return k;
-  }
   std::vector<uint64_t> slots_;
   size_t mask_ = 0;
 };
