@@ -26,12 +26,9 @@ using testing::add_fd;
 using testing::Db;
 using testing::Rows;
 using testing::TempTree;
+using testing::kHeader;
 
 namespace {
-
-const char* kHeader =
-    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
-    "inode\n";
 
 std::string tcp_line(int slot, int port, int st, int inode) {
   char line[256];

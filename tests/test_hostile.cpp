@@ -20,12 +20,9 @@ using testing::CountingFactory;
 using testing::Db;
 using testing::Rows;
 using testing::TempTree;
+using testing::kHeader;
 
 namespace {
-
-const char* kHeader =
-    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
-    "inode\n";
 
 void write_tree(const TempTree& tree) {
   tree.write("net/tcp",

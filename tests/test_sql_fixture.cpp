@@ -12,12 +12,9 @@ using testing::CountingFactory;
 using testing::Db;
 using testing::Rows;
 using testing::TempTree;
+using testing::kHeader;
 
 namespace {
-
-const char* kHeader =
-    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
-    "inode\n";
 
 // 4 sockets owned by fake processes 100 and 200, a TIME_WAIT, a request.
 void write_tcp(const TempTree& tree) {

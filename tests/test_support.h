@@ -13,6 +13,11 @@
 
 namespace testing {
 
+// The header line of /proc/net/tcp and tcp6, for fixture files.
+inline constexpr const char* kHeader =
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+    "inode\n";
+
 // A temporary directory, removed (recursively) on destruction.
 class TempTree {
  public:
