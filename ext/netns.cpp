@@ -10,6 +10,14 @@
 
 namespace proctab {
 
+std::optional<uint64_t> pid_netns(ProcFs& fs, int32_t pid) {
+  char path[32], buf[64];
+  snprintf(path, sizeof path, "%d/ns/net", pid);
+  long n = fs.read_link(fs.root_fd(), path, buf, sizeof buf);
+  if (n <= 0) return std::nullopt;
+  return parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
+}
+
 std::optional<uint64_t> own_netns() {
   char buf[64];
   ssize_t n = ::readlink("/proc/self/ns/net", buf, sizeof buf);
@@ -30,20 +38,12 @@ std::optional<uint64_t> NetnsDirectory::own() {
 void NetnsDirectory::discover() {
   if (discovered_) return;
   discovered_ = true;
-  int err;
-  // A fresh descriptor: getdents64 moves the offset of the one it reads.
-  Fd root = fs_->open_dir(fs_->root_fd(), ".", err);
   std::vector<int32_t> pids;
-  if (!root.valid() || fs_->list_numeric(root.get(), pids) != 0) return;
+  if (fs_->list_pids(pids) != 0) return;
   const std::optional<uint64_t> own_ns = own();
-  char path[32], buf[64];
   for (int32_t pid : pids) {
-    snprintf(path, sizeof path, "%d/ns/net", pid);
-    long n = fs_->read_link(fs_->root_fd(), path, buf, sizeof buf);
-    if (n <= 0) continue;  // vanished, or not ours to inspect
-    std::optional<uint64_t> ns =
-        parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
-    if (!ns || ns == own_ns) continue;
+    std::optional<uint64_t> ns = pid_netns(*fs_, pid);
+    if (!ns || ns == own_ns) continue;  // vanished or not ours to inspect; or the own one
     auto [it, fresh] = pids_.try_emplace(*ns);
     if (fresh) order_.push_back(*ns);
     it->second.push_back(pid);

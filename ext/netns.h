@@ -32,6 +32,11 @@
 
 namespace proctab {
 
+// The network namespace of process `pid` under fs's root: the N of
+// readlink(PID/ns/net) = "net:[N]"; nullopt if the link cannot be read (the
+// process vanished, or is not ours to inspect).
+std::optional<uint64_t> pid_netns(ProcFs& fs, int32_t pid);
+
 // The reader's own network namespace (/proc/self/ns/net), or nullopt.
 std::optional<uint64_t> own_netns();
 

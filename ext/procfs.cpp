@@ -162,6 +162,13 @@ int ProcFs::check_readable(int dir_fd, const char* path) {
   return 0;
 }
 
+int ProcFs::list_pids(std::vector<int32_t>& out) {
+  int err;
+  Fd root = open_dir(root_fd(), ".", err);
+  if (!root.valid()) return err;
+  return list_numeric(root.get(), out);
+}
+
 long ProcFs::read_link(int dir_fd, const char* name, char* buf, size_t size) {
   counters.links_read.fetch_add(1, std::memory_order_relaxed);
   // readlinkat does not follow the last component but would follow the

@@ -103,6 +103,11 @@ class ProcFs {
   // 0 if `path` (relative to dir_fd) exists and is readable, else errno.
   virtual int check_readable(int dir_fd, const char* path);
 
+  // Appends the pids under the root (its numeric entries). Lists through a
+  // fresh descriptor: the root's own is shared by every cursor, and
+  // getdents64 moves a descriptor's offset. Returns 0 or an errno value.
+  int list_pids(std::vector<int32_t>& out);
+
   // readlink of `name` relative to dir_fd into buf. Returns the length, or
   // -errno. A target longer than `size` is truncated to `size` bytes.
   virtual long read_link(int dir_fd, const char* name, char* buf, size_t size);

@@ -29,6 +29,7 @@
 
 #include "chunked_vector.h"
 #include "inode_index.h"
+#include "netns.h"
 #include "parse_fd.h"
 #include "parse_process.h"
 #include "table.h"
@@ -252,12 +253,7 @@ class FdCursor final : public Cursor {
   std::optional<uint64_t> netns(int32_t pid) const {
     auto it = netns_.find(pid);
     if (it != netns_.end()) return it->second;
-    char path[32], buf[64];
-    snprintf(path, sizeof path, "%d/ns/net", pid);
-    long n = fs_->read_link(fs_->root_fd(), path, buf, sizeof buf);
-    std::optional<uint64_t> ns;
-    if (n > 0) ns = parse_ns_link(std::string_view(buf, static_cast<size_t>(n)), "net");
-    return netns_.emplace(pid, ns).first->second;
+    return netns_.emplace(pid, pid_netns(*fs_, pid)).first->second;
   }
 
   void add_hit(std::optional<uint32_t> row) {
@@ -328,12 +324,8 @@ class FdCursor final : public Cursor {
 
   void load_all() {
     if (complete_) return;
-    // A fresh descriptor for the listing: the root's own is shared by every
-    // cursor, and getdents64 moves a descriptor's offset.
-    int err;
-    Fd root = fs_->open_dir(fs_->root_fd(), ".", err);
     std::vector<int32_t> pids;
-    if (root.valid()) err = fs_->list_numeric(root.get(), pids);
+    int err = fs_->list_pids(pids);
     if (err) throw Error("proc_fd: " + describe_errno(fs_->root(), err));
     // Rows read by single_link() would duplicate the walk's: drop them
     // before walking (only reachable when a pid+fd lookup preceded).

@@ -32,6 +32,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "netns.h"
 #include "parse_process.h"
 #include "table.h"
 #include "value_set.h"
@@ -298,11 +299,7 @@ class ProcessCursor final : public Cursor {
   std::optional<uint64_t> netns(const ProcRow& r) const {
     if (!r.netns_read) {
       r.netns_read = true;
-      char path[40];
-      snprintf(path, sizeof path, "%d/ns/net", static_cast<int>(r.stat.pid));
-      long n = fs_->read_link(fs_->root_fd(), path, link_buf_, sizeof link_buf_);
-      if (n >= 0)
-        r.netns = parse_ns_link(std::string_view(link_buf_, static_cast<size_t>(n)), "net");
+      r.netns = pid_netns(*fs_, static_cast<int32_t>(r.stat.pid));
     }
     return r.netns;
   }
@@ -349,12 +346,8 @@ class ProcessCursor final : public Cursor {
 
   void load_all() {
     if (complete_) return;
-    // A fresh descriptor for the listing: the root's own is shared by every
-    // cursor, and getdents64 moves a descriptor's offset.
-    int err;
-    Fd root = fs_->open_dir(fs_->root_fd(), ".", err);
     std::vector<int32_t> pids;
-    if (root.valid()) err = fs_->list_numeric(root.get(), pids);
+    int err = fs_->list_pids(pids);
     if (err) throw Error("proc_process: " + describe_errno(fs_->root(), err));
     for (int32_t pid : pids) {
       if (by_pid_.count(pid)) continue;  // read by an earlier pid lookup
