@@ -5,15 +5,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "parse_fd.h"
 
 using namespace proctab;
-
-namespace {
-void require(bool ok) {
-  if (!ok) abort();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view target(reinterpret_cast<const char*>(data), size);

@@ -7,15 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "parse_tcp.h"
 
 using namespace proctab;
-
-namespace {
-void require(bool ok) {
-  if (!ok) abort();
-}
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
