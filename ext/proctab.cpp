@@ -1,16 +1,18 @@
 // proctab.cpp — the entry points. The loadable module exports only
 // sqlite3_proctab_init (the name SQLite derives from "proctab.so"), so
 // `.load build/proctab` needs no entry-point argument.
-#include "sqlite_api.h"
+#include "sqlite/sqlite_api.h"
 
 #ifndef SQLITE_CORE
 SQLITE_EXTENSION_INIT1
 #endif
 
-#include "netns.h"
+#include "kernel/netns.h"
 #include "proctab.h"
 #include "proctab_internal.h"
-#include "vtab.h"
+#include "sqlite/vtab.h"
+
+#include <new>
 
 namespace proctab {
 
@@ -18,13 +20,25 @@ namespace {
 
 // proctab_netns(): the reader's own network namespace inode (the N of
 // /proc/self/ns/net), for `WHERE netns = proctab_netns()`, which the socket
-// tables push down to read only that namespace. NULL if unreadable.
+// tables push down to read only that namespace. NULL if unreadable. Read
+// through the connection's ProcFs factory, like every table.
 void netns_function(sqlite3_context* ctx, int, sqlite3_value**) {
-  if (auto ns = own_netns()) {
-    sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(*ns));
-  } else {
+  const auto& factory = *static_cast<const ProcFsFactory*>(sqlite3_user_data(ctx));
+  try {
+    std::shared_ptr<ProcFs> fs = factory("/proc");
+    if (fs && fs->ok()) {
+      if (auto ns = own_netns(*fs)) return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(*ns));
+    }
     sqlite3_result_null(ctx);
+  } catch (const std::bad_alloc&) {
+    sqlite3_result_error_nomem(ctx);
+  } catch (...) {
+    sqlite3_result_error(ctx, "proctab_netns: unexpected internal error", -1);
   }
+}
+
+void free_factory(void* p) {
+  delete static_cast<ProcFsFactory*>(p);
 }
 
 }  // namespace
@@ -34,9 +48,12 @@ int register_all(sqlite3* db, const ProcFsFactory& procfs) {
     int rc = register_table(db, *def, procfs);
     if (rc != SQLITE_OK) return rc;
   }
+  auto* factory = new (std::nothrow) ProcFsFactory(procfs);
+  if (!factory) return SQLITE_NOMEM;
+  // create_function_v2 calls free_factory even when it fails.
   return sqlite3_create_function_v2(db, "proctab_netns", 0,
-                                    SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, nullptr,
-                                    netns_function, nullptr, nullptr, nullptr);
+                                    SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, factory,
+                                    netns_function, nullptr, nullptr, free_factory);
 }
 
 }  // namespace proctab

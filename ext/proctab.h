@@ -1,5 +1,6 @@
-/* proctab.h — C API of proctab, the SQLite extension that shows the sockets
-** and open files of a Linux machine as virtual tables (proc_tcp, proc_fd).
+/* proctab.h — C API of proctab, the SQLite extension that shows the sockets,
+** open files and processes of a Linux machine as virtual tables (proc_tcp,
+** proc_udp, proc_unix, proc_fd, proc_process).
 **
 ** Loadable module:  sqlite3> .load /path/to/proctab
 ** Static embedding: link the static library (built with -DSQLITE_CORE) and

@@ -2,8 +2,8 @@
 // the /proc access layer (fault injection, read counting).
 #pragma once
 
-#include "procfs.h"
-#include "sqlite_api.h"
+#include "kernel/procfs.h"
+#include "sqlite/sqlite_api.h"
 
 namespace proctab {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
-#include "parse_fd.h"
+#include "parse/fd.h"
 
 using namespace proctab;
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "parse_fd.h"
+#include "parse/fd.h"
 
 using namespace proctab;
 

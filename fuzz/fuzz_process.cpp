@@ -4,7 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "parse_process.h"
+#include "parse/process.h"
+#include "text/scan.h"
 
 using namespace proctab;
 
@@ -21,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)parse_proc_status(text);
   std::string cmdline = format_cmdline(text);
   if (cmdline.size() > text.size()) abort();
-  (void)parse_ns_link(text, "net");
+  (void)proctab::text::parse_tagged_number(text, "net");
   (void)parse_btime(text);
   return 0;
 }

@@ -8,9 +8,10 @@
 #include <vector>
 
 #include "fuzz_check.h"
-#include "parse_tcp.h"
+#include "parse/tcp.h"
 
 using namespace proctab;
+using namespace proctab::text;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -18,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
 
   std::vector<TcpRow> rows;
-  TcpParseStats stats = parse_tcp_table(text, family, rows);
+  text::ParseStats stats = parse_tcp_table(text, family, rows);
   require(stats.rows == rows.size());
   size_t lines = 0;
   for (char c : text) lines += c == '\n';
@@ -26,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   for (const TcpRow& r : rows) {
     require(r.family == family);
-    require(r.pointer_len >= 1 && r.pointer_len <= sizeof r.pointer);
+    require(r.pointer.length >= 1 && r.pointer.length <= sizeof r.pointer.text);
     switch (r.kind) {
       case TcpKind::kRequest:
         require(r.st == 3);

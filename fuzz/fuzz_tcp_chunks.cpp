@@ -8,11 +8,12 @@
 #include <string_view>
 #include <vector>
 
-#include "chunked_vector.h"
+#include "core/chunked_vector.h"
 #include "fuzz_check.h"
-#include "parse_tcp.h"
+#include "parse/tcp.h"
 
 using namespace proctab;
+using namespace proctab::text;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -24,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (text.size() >= LineAssembler::kMaxLine) return 0;
 
   std::vector<TcpRow> whole;
-  TcpParseStats expected = parse_tcp_table(text, family, whole);
+  text::ParseStats expected = parse_tcp_table(text, family, whole);
 
   auto parse_line = [family](std::string_view line, TcpRow& row) {
     return parse_tcp_line(line, family, row);
@@ -49,9 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const TcpRow& b = whole[i];
     require(a.inode == b.inode && a.st == b.st && a.kind == b.kind && a.slot == b.slot &&
             a.local_port == b.local_port && a.remote_port == b.remote_port &&
-            a.family == b.family && a.pointer_len == b.pointer_len &&
-            std::string_view(a.pointer, a.pointer_len) ==
-                std::string_view(b.pointer, b.pointer_len));
+            a.family == b.family && a.pointer.length == b.pointer.length &&
+            std::string_view(a.pointer.view()) ==
+                std::string_view(b.pointer.view()));
   }
   return 0;
 }

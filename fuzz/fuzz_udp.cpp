@@ -5,16 +5,17 @@
 #include <string_view>
 #include <vector>
 
-#include "parse_udp.h"
+#include "parse/udp.h"
 
 using namespace proctab;
+using namespace proctab::text;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const int family = (data[0] & 1) ? 6 : 4;
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   std::vector<UdpRow> rows;
-  TcpParseStats stats = parse_udp_table(text, family, rows);
+  text::ParseStats stats = parse_udp_table(text, family, rows);
   if (stats.rows != rows.size()) abort();
   for (const UdpRow& r : rows) {
     if (r.family != family) abort();

@@ -16,7 +16,7 @@
 #include <map>
 #include <set>
 
-#include "parse_tcp.h"
+#include "parse/tcp.h"
 #include "test_support.h"
 
 // Faults are written as designated initializers naming only what they set.

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "parse_fd.h"
+#include "parse/fd.h"
 
 using namespace proctab;
 

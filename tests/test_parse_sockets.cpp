@@ -5,10 +5,11 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 
-#include "parse_udp.h"
-#include "parse_unix.h"
+#include "parse/udp.h"
+#include "parse/unix.h"
 
 using namespace proctab;
+using namespace proctab::text;
 
 namespace {
 
@@ -36,7 +37,7 @@ TEST_CASE("udp: an unconnected IPv4 socket", "[udp]") {
   CHECK(row.uid == 104);
   CHECK(row.inode == 17366);
   CHECK(row.refcount == 2);
-  CHECK(std::string(row.pointer, row.pointer_len) == "ffff8880aa55cc00");
+  CHECK(std::string(row.pointer.view()) == "ffff8880aa55cc00");
   CHECK(row.drops == 3);
 }
 
@@ -62,7 +63,7 @@ TEST_CASE("udp6: a connected socket and a whole table", "[udp]") {
                      "00000000     0        0 4246 2 0000000000000000 0\n" +
                      "\n";
   std::vector<UdpRow> rows;
-  TcpParseStats stats = parse_udp_table(text, 6, rows);
+  text::ParseStats stats = parse_udp_table(text, 6, rows);
   REQUIRE(rows.size() == 2);
   CHECK(stats.rows == 2);
   CHECK(stats.skipped == 3);
@@ -102,7 +103,7 @@ TEST_CASE("unix: named, unnamed, listening, abstract", "[unix]") {
       "0000000000000000: 00000002 00000000 00000000 0002 01 4000000000 /tmp/a b  c.sock\n"
       "0000000000000000: 00000002 00000000 00000000 0002 01 55 @name@with@nuls\n";
   std::vector<UnixRow> rows;
-  TcpParseStats stats = parse_unix_table(text, rows);
+  text::ParseStats stats = parse_unix_table(text, rows);
   CHECK(stats.skipped == 0);
   REQUIRE(rows.size() == 5);
   CHECK(rows[0].flags == kUnixAcceptCon);
@@ -112,7 +113,7 @@ TEST_CASE("unix: named, unnamed, listening, abstract", "[unix]") {
   CHECK(rows[0].has_path);
   CHECK_FALSE(rows[0].abstract);
   CHECK(rows[0].path == "/run/dbus/system_bus_socket");
-  CHECK(std::string(rows[1].pointer, rows[1].pointer_len) == "ffff88810a2b3c00");
+  CHECK(std::string(rows[1].pointer.view()) == "ffff88810a2b3c00");
   CHECK(rows[1].refcount == 3);
   CHECK(rows[1].st == 3);
   CHECK_FALSE(rows[1].has_path);
@@ -147,7 +148,7 @@ TEST_CASE("unix: malformed, NUL-filled and torn lines are skipped, never half-pa
   nul_line += "ul\n";
   text += nul_line;
   std::vector<UnixRow> rows;
-  TcpParseStats stats = parse_unix_table(text, rows);
+  text::ParseStats stats = parse_unix_table(text, rows);
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].path == "/tmp/ok");
   CHECK(rows[1].path == "/tmp/ok");

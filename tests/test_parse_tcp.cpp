@@ -4,9 +4,10 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "parse_tcp.h"
+#include "parse/tcp.h"
 
 using namespace proctab;
+using namespace proctab::text;
 
 namespace {
 
@@ -50,7 +51,7 @@ TEST_CASE("full IPv4 socket: every field", "[parser][tcp]") {
   CHECK(r.probes == 3);
   CHECK(r.inode == 12346);
   CHECK(r.refcount == 3);
-  CHECK(std::string(r.pointer, r.pointer_len) == "ffff888100aa0000");
+  CHECK(std::string(r.pointer.view()) == "ffff888100aa0000");
   CHECK(r.rto_ticks == 20);
   CHECK(r.ato_ticks == 4);
   CHECK(r.quick == 15);  // 31 = (15 << 1) | 1
@@ -238,7 +239,7 @@ TEST_CASE("parse_tcp_table: header, good rows, counted garbage", "[parser][tcp]"
                      "   1: 0100007F:C351 0100007F:1F90 06 00000000:00000000 03:00001770 "
                      "00000000     0        0 0 3 0000000000000000\n";
   std::vector<TcpRow> rows;
-  TcpParseStats stats = parse_tcp_table(text, 4, rows);
+  text::ParseStats stats = parse_tcp_table(text, 4, rows);
   CHECK(stats.rows == 2);
   CHECK(stats.skipped == 2);  // the garbage line and the NUL line; blank lines are not counted
   REQUIRE(rows.size() == 2);

@@ -22,7 +22,7 @@
 #include <set>
 #include <thread>
 
-#include "parse_tcp.h"
+#include "parse/tcp.h"
 #include "test_support.h"
 
 using testing::Db;

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "table.h"
+#include "core/table.h"
 
 namespace {
 

@@ -1,0 +1,132 @@
+// hash_index.h — hash indexes over a snapshot's rows, so that every
+// pushed-down equality (`inode = ?` on a join's inner side, `local_port = ?
+// AND remote_port = ?` in a self-join, `pid = ?` in a correlated subquery)
+// is a lookup rather than a scan, and a join of N rows with M costs O(N + M)
+// whichever side SQLite puts outside.
+//
+// HashIndex maps a 64-bit key (an integer column's value, or a hash of a
+// text column's bytes) to the rows that have it, in row order. Rows are
+// only ever appended to a snapshot, so an index is extended, never rebuilt:
+// add(key, row) with rows in increasing order. Open addressing over keys,
+// one chain link per row: no allocation per row.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace proctab {
+
+// Spreads keys (dense, sequential inodes and pids) over a power-of-two table.
+inline uint64_t mix64(uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdull;
+  k ^= k >> 33;
+  return k;
+}
+
+// FNV-1a: text keys are short (state names, addresses, paths).
+inline uint64_t hash_text(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+class HashIndex {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  // Rows [0, indexed()) have been added (or skipped: NULL values).
+  uint32_t indexed() const { return indexed_; }
+  void skip(uint32_t row) { indexed_ = row + 1; }
+
+  void add(uint64_t key, uint32_t row) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    if (next_.size() <= row) next_.resize(row + 1, kNone);
+    Slot& s = find_slot(key);
+    if (s.head == kNone) {
+      s.key = key;
+      s.head = s.tail = row;
+      ++used_;
+    } else {
+      next_[s.tail] = row;
+      s.tail = row;
+    }
+    ++s.count;
+    indexed_ = row + 1;
+  }
+
+  // First row with `key` (kNone if none); next(row) walks the others.
+  uint32_t first(uint64_t key) const {
+    if (slots_.empty()) return kNone;
+    return find_slot(key).head;
+  }
+  uint32_t next(uint32_t row) const { return row < next_.size() ? next_[row] : kNone; }
+  // How many rows have `key`.
+  uint32_t count(uint64_t key) const {
+    if (slots_.empty()) return 0;
+    const Slot& s = find_slot(key);
+    return s.head == kNone ? 0 : s.count;
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t head = kNone, tail = kNone, count = 0;
+  };
+
+  Slot& find_slot(uint64_t key) {
+    return const_cast<Slot&>(static_cast<const HashIndex*>(this)->find_slot(key));
+  }
+  const Slot& find_slot(uint64_t key) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = mix64(key) & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.head == kNone || s.key == key) return s;
+    }
+  }
+
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
+    for (const Slot& s : old) {
+      if (s.head != kNone) find_slot(s.key) = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> next_;  // per row: the next row with the same key
+  size_t used_ = 0;
+  uint32_t indexed_ = 0;
+};
+
+// A set of non-zero 64-bit keys (open addressing, 0 marks an empty slot):
+// the socket tables' "have I seen this inode in this read" test.
+class InodeSet {
+ public:
+  void reset(size_t expected) {
+    size_t capacity = 16;
+    while (capacity < expected * 2) capacity <<= 1;
+    slots_.assign(capacity, 0);
+    mask_ = capacity - 1;
+  }
+  // False if `inode` (non-zero) was already in the set.
+  bool insert(uint64_t inode) {
+    for (size_t slot = mix64(inode) & mask_;; slot = (slot + 1) & mask_) {
+      if (slots_[slot] == inode) return false;
+      if (slots_[slot] == 0) {
+        slots_[slot] = inode;
+        return true;
+      }
+    }
+  }
+
+ private:
+  std::vector<uint64_t> slots_;
+  size_t mask_ = 0;
+};
+
+}  // namespace proctab

@@ -1,0 +1,146 @@
+// procfs.h — the only code in proctab that reads files under a procfs root.
+//
+// Every /proc access of every table goes through a ProcFs: reading a whole
+// file, listing the numeric entries of a directory (pids in /proc, fds in
+// /proc/PID/fd) and reading a symlink. All paths are relative to the root the
+// ProcFs was opened on (/proc by default, or a fixture / host mount given with
+// root='...'), and are resolved beneath the root's descriptor (see below).
+//
+// The methods are virtual so tests can inject faults (EACCES, ENOENT, ...)
+// and count reads; the counters prove the one-read-per-statement rule. Below
+// them, the raw syscalls (sys_open, sys_read, sys_getdents, sys_readlink) are
+// virtual too, so tests can make read() return EINTR or data in small pieces
+// and check the loops above. Errors are returned as errno values, never
+// thrown: whether a failure is skipped (a process that vanished) or reported
+// (an unreadable net/tcp) is the caller's policy, not ours.
+//
+// Staying inside the root: every path is resolved with openat2(RESOLVE_BENEATH
+// | RESOLVE_NO_MAGICLINKS), so an absolute symlink, a ".." that climbs out or
+// a /proc/PID/fd-style magic link inside the root fails (EXDEV / ELOOP)
+// instead of being followed. Relative symlinks that stay inside are followed:
+// procfs's own net -> self/net and self -> PID are such links. Only the root
+// itself, which the user names, is opened with plain open(). Kernels before
+// 5.6 lack openat2; there paths resolve with openat() (documented in README).
+//
+// A file is read only up to max_file_bytes() (an endless file, e.g. a root
+// whose net/tcp links to a device, is EFBIG, not a hang), and opened
+// O_NONBLOCK so a FIFO planted in a fixture root cannot block the open.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace proctab {
+
+// How many reads a ProcFs performed. Tests compare these before and after a
+// statement; relaxed atomics because a ProcFs can be shared by connections.
+struct IoCounters {
+  std::atomic<uint64_t> files_read{0};   // read_file calls
+  std::atomic<uint64_t> dirs_listed{0};  // list_numeric calls
+  std::atomic<uint64_t> links_read{0};   // read_link calls
+};
+
+// An open directory descriptor that closes itself.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(other.release()) {}
+  Fd& operator=(Fd&& other) noexcept;
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd();
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+class ProcFs {
+ public:
+  // Opens `root` (a directory). Check ok()/open_error() afterwards: the
+  // constructor does not throw so that a factory can report the path.
+  explicit ProcFs(std::string root);
+  virtual ~ProcFs() = default;
+
+  const std::string& root() const { return root_; }
+  bool ok() const { return root_fd_.valid(); }
+  int open_error() const { return open_errno_; }
+  // The root's own descriptor, for paths relative to the root.
+  int root_fd() const { return root_fd_.get(); }
+
+  // Reads the whole of `path` (relative to dir_fd) into `out`, replacing its
+  // contents; built on read_chunks. Returns 0 or an errno value.
+  int read_file(int dir_fd, const char* path, std::string& out);
+
+  // Reads `path` (relative to dir_fd) to its end, handing each chunk to
+  // `sink` as read() returns it, so a parser can consume a large /proc file
+  // without buffering it. Returns 0 or an errno value (chunks already handed
+  // over stay handed over: callers discard their rows on error).
+  virtual int read_chunks(int dir_fd, const char* path,
+                          const std::function<void(std::string_view)>& sink);
+
+  // Opens directory `path` relative to dir_fd. Returns an invalid Fd and sets
+  // `err` on failure.
+  virtual Fd open_dir(int dir_fd, const char* path, int& err);
+
+  // Appends to `out` every entry name of the open directory that is a
+  // non-negative decimal number (pids, fds), in directory order.
+  // Returns 0 or an errno value.
+  virtual int list_numeric(int dir_fd, std::vector<int32_t>& out);
+
+  // 0 if `path` (relative to dir_fd) exists and is readable, else errno.
+  virtual int check_readable(int dir_fd, const char* path);
+
+  // Appends the pids under the root (its numeric entries). Lists through a
+  // fresh descriptor: the root's own is shared by every cursor, and
+  // getdents64 moves a descriptor's offset. Returns 0 or an errno value.
+  int list_pids(std::vector<int32_t>& out);
+
+  // readlink of `name` relative to dir_fd into buf. Returns the length, or
+  // -errno. A target longer than `size` is truncated to `size` bytes.
+  virtual long read_link(int dir_fd, const char* name, char* buf, size_t size);
+
+  IoCounters counters;
+
+  // Largest file read_chunks / read_file accept; larger is EFBIG. This is
+  // what bounds a file that never ends (chunks are not buffered). 1 GiB is
+  // a net/tcp of some 7 million sockets (about 150 bytes each).
+  size_t max_file_bytes() const { return max_file_bytes_; }
+
+ protected:
+  // The raw syscalls, with the kernel's convention: -1 and errno on failure.
+  // sys_open resolves `path` beneath dir_fd (see above).
+  virtual int sys_open(int dir_fd, const char* path, int flags);
+  virtual long sys_read(int fd, char* buf, size_t size);
+  virtual long sys_getdents(int fd, char* buf, size_t size);
+  virtual long sys_readlink(int dir_fd, const char* name, char* buf, size_t size);
+
+  size_t max_file_bytes_ = size_t{1} << 30;
+
+ private:
+  std::string root_;
+  Fd root_fd_;
+  int open_errno_ = 0;
+};
+
+// Builds the ProcFs a table uses for a root. The extension's entry point uses
+// one that returns a plain ProcFs; tests pass one that counts or injects.
+using ProcFsFactory = std::function<std::shared_ptr<ProcFs>(const std::string& root)>;
+std::shared_ptr<ProcFs> default_procfs(const std::string& root);
+
+// "path: strerror(err)" for error messages.
+std::string describe_errno(const std::string& path, int err);
+
+}  // namespace proctab
