@@ -7,12 +7,12 @@
 SQLITE_EXTENSION_INIT1
 #endif
 
+#include <new>
+
 #include "kernel/netns.h"
 #include "proctab.h"
 #include "proctab_internal.h"
 #include "sqlite/vtab.h"
-
-#include <new>
 
 namespace proctab {
 
@@ -27,7 +27,8 @@ void netns_function(sqlite3_context* ctx, int, sqlite3_value**) {
   try {
     std::shared_ptr<ProcFs> fs = factory("/proc");
     if (fs && fs->ok()) {
-      if (auto ns = own_netns(*fs)) return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(*ns));
+      if (auto ns = own_netns(*fs))
+        return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(*ns));
     }
     sqlite3_result_null(ctx);
   } catch (const std::bad_alloc&) {

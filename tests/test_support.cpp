@@ -60,7 +60,9 @@ Db::Db(proctab::ProcFsFactory procfs) {
   if (rc != SQLITE_OK) throw std::runtime_error("register_all failed");
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+  sqlite3_close(db_);
+}
 
 Rows Db::query(const std::string& sql) const {
   sqlite3_stmt* stmt = nullptr;
@@ -134,6 +136,43 @@ uint64_t CountingFactory::links_read() const {
   uint64_t n = 0;
   for (auto& fs : *made) n += fs->counters.links_read;
   return n;
+}
+
+namespace {
+class PathCountingProcFs final : public proctab::ProcFs {
+ public:
+  PathCountingProcFs(const std::string& root, PathCountingFactory counts)
+      : ProcFs(root), counts_(std::move(counts)) {}
+  int read_chunks(int dir_fd, const char* path,
+                  const std::function<void(std::string_view)>& sink) override {
+    ++(*counts_.reads)[path];
+    return ProcFs::read_chunks(dir_fd, path, sink);
+  }
+  proctab::Fd open_dir(int dir_fd, const char* path, int& err) override {
+    ++(*counts_.opens)[path];
+    return ProcFs::open_dir(dir_fd, path, err);
+  }
+
+ private:
+  PathCountingFactory counts_;
+};
+}  // namespace
+
+proctab::ProcFsFactory PathCountingFactory::factory() const {
+  PathCountingFactory self = *this;
+  return [self](const std::string& root) -> std::shared_ptr<proctab::ProcFs> {
+    return std::make_shared<PathCountingProcFs>(root, self);
+  };
+}
+
+int PathCountingFactory::read(const std::string& path) const {
+  auto it = reads->find(path);
+  return it == reads->end() ? 0 : it->second;
+}
+
+int PathCountingFactory::opened(const std::string& path) const {
+  auto it = opens->find(path);
+  return it == opens->end() ? 0 : it->second;
 }
 
 int count_open_fds() {

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,6 +73,22 @@ struct CountingFactory {
   uint64_t files_read() const;
   uint64_t dirs_listed() const;
   uint64_t links_read() const;
+};
+
+// A ProcFs factory that counts, per path relative to the root, how often a
+// file was read and a directory opened (so a test can name the file that a
+// statement read twice).
+struct PathCountingFactory {
+  using Counts = std::map<std::string, int>;
+  std::shared_ptr<Counts> reads = std::make_shared<Counts>();  // read_chunks, by path
+  std::shared_ptr<Counts> opens = std::make_shared<Counts>();  // open_dir, by path
+  proctab::ProcFsFactory factory() const;
+  int read(const std::string& path) const;
+  int opened(const std::string& path) const;
+  void clear() const {
+    reads->clear();
+    opens->clear();
+  }
 };
 
 // Open descriptors of this process (to prove nothing leaks).

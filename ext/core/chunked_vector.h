@@ -18,10 +18,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <string_view>
-#include <utility>
 #include <new>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace proctab {
@@ -47,7 +47,9 @@ inline void* map_huge(size_t bytes) {
   return reinterpret_cast<void*>(aligned);
 }
 
-inline void unmap_huge(void* p, size_t bytes) { ::munmap(p, bytes); }
+inline void unmap_huge(void* p, size_t bytes) {
+  ::munmap(p, bytes);
+}
 
 template <typename T>
 class ChunkedVector {
@@ -101,8 +103,8 @@ class ChunkedVector {
 
  private:
   static T* allocate_first() {
-    void* p = std::aligned_alloc(alignof(T) < 16 ? 16 : alignof(T),
-                                 (kFirst * sizeof(T) + 15) / 16 * 16);
+    void* p =
+        std::aligned_alloc(alignof(T) < 16 ? 16 : alignof(T), (kFirst * sizeof(T) + 15) / 16 * 16);
     if (!p) throw std::bad_alloc();
     return static_cast<T*>(p);
   }

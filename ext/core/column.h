@@ -6,9 +6,9 @@
 //    public:
 //     using Row = XRow;                  // one row (rows never move once loaded)
 //     struct Config { ... };             // what the table keeps between statements
-//     static Config configure(const TableDef&, const TableArgs&);  // CREATE-time checks; throws Error
-//     static constexpr Plan plan();      // the cost of a full scan, the unique key
-//     explicit XSource(const Config&);   // one per snapshot: nothing read yet
+//     static Config configure(const TableDef&, const TableArgs&);  // CREATE-time checks; throws
+//     Error static constexpr Plan plan();      // the cost of a full scan, the unique key explicit
+//     XSource(const Config&);   // one per snapshot: nothing read yet
 //     // Appends to `rows` every row `request` may need that it has not
 //     // loaded yet (the snapshot is shared by every cursor of a statement,
 //     // so the source keeps track of what it has read). Throws Error.
@@ -18,7 +18,8 @@
 //
 //   constexpr std::array kColumns = {    // the columns, in schema order
 //       Column<XSource>{"pid", Affinity::kInteger, pushed(1.0 / 100), "Process id ...",
-//                       [](const XSource&, const XRow& r, ResultSink& out) { out.integer(r.pid); }},
+//                       [](const XSource&, const XRow& r, ResultSink& out) { out.integer(r.pid);
+//                       }},
 //       ...};
 //   constexpr int kPid = column_index(kColumns, "pid");   // fails to compile if absent
 //

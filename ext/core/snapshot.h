@@ -156,7 +156,7 @@ class SnapshotCursor final : public Cursor {
   struct Matcher {
     int column;
     Affinity affinity;
-    std::vector<int64_t> integers;  // sorted (integer columns)
+    std::vector<int64_t> integers;   // sorted (integer columns)
     std::vector<std::string> texts;  // sorted (text columns)
     std::vector<uint64_t> keys;      // sorted, unique: index keys of the values
   };

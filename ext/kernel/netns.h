@@ -95,8 +95,7 @@ class NetnsDirectory {
 };
 
 template <typename Read>
-int NetnsDirectory::load(const char* file, const NetnsFilter& wanted, Loaded& loaded,
-                         Read&& read) {
+int NetnsDirectory::load(const char* file, const NetnsFilter& wanted, Loaded& loaded, Read&& read) {
   if (loaded.all) return 0;
   const std::optional<uint64_t> own_ns = own();
   // The own namespace, through <root>/<file>.

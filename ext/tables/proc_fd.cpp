@@ -24,8 +24,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/snapshot.h"
 #include "core/lazy.h"
+#include "core/snapshot.h"
 #include "core/value_set.h"
 #include "kernel/netns.h"
 #include "parse/fd.h"
@@ -90,9 +90,9 @@ class FdSource {
 
   std::shared_ptr<ProcFs> fs_;
   TextArena arena_;
-  std::unordered_set<int32_t> listed_;   // pids whose fd directory was read
-  std::unordered_set<uint64_t> links_;   // (pid, fd) read one by one
-  bool complete_ = false;                // the walk is done: an absent pid has no rows
+  std::unordered_set<int32_t> listed_;  // pids whose fd directory was read
+  std::unordered_set<uint64_t> links_;  // (pid, fd) read one by one
+  bool complete_ = false;               // the walk is done: an absent pid has no rows
   mutable std::unordered_map<int32_t, Lazy<std::optional<uint64_t>>> netns_;
   mutable std::string scratch_;
   std::vector<int32_t> fd_numbers_;

@@ -29,8 +29,8 @@
 #include <cstdio>
 #include <unordered_set>
 
-#include "core/snapshot.h"
 #include "core/lazy.h"
+#include "core/snapshot.h"
 #include "core/value_set.h"
 #include "kernel/netns.h"
 #include "kernel/system.h"
@@ -163,8 +163,8 @@ constexpr std::array kColumns = {
       [](const S& s, const ProcRow& r, ResultSink& out) {
         auto boot = s.btime();
         if (!boot) return out.null();
-        out.integer(*boot + static_cast<int64_t>(
-                                r.stat.starttime / static_cast<uint64_t>(clock_ticks_per_second())));
+        out.integer(*boot + static_cast<int64_t>(r.stat.starttime /
+                                                 static_cast<uint64_t>(clock_ticks_per_second())));
       }},
     C{"start_ticks", A::kInteger, kNotPushed,
       "Process start in clock ticks (USER_HZ) after boot, raw stat field 22: exact, and with pid "

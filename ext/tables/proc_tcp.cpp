@@ -36,8 +36,7 @@ bool full(const Row& r) {
 
 // Schema, in order. The shared inet columns are socket.h's; TCP's own follow.
 constexpr std::array kColumns = {
-    with_doc(inet_columns::family<TcpSource>,
-             "'inet' (a line of net/tcp) or 'inet6' (net/tcp6)."),
+    with_doc(inet_columns::family<TcpSource>, "'inet' (a line of net/tcp) or 'inet6' (net/tcp6)."),
     inet_columns::local_address<TcpSource>,
     inet_columns::local_port<TcpSource>,
     inet_columns::remote_address<TcpSource>,
@@ -70,7 +69,8 @@ constexpr std::array kColumns = {
                  : r.kind == TcpKind::kRequest ? "request"
                                                : "timewait");
       }},
-    C{"slot", A::kInteger, kNotPushed, "The 'sl' column: a running counter of this read, not a key.",
+    C{"slot", A::kInteger, kNotPushed,
+      "The 'sl' column: a running counter of this read, not a key.",
       [](const TcpSource&, const Row& r, ResultSink& out) { out.integer(r.slot); }},
     C{"timer", A::kText, kNotPushed,
       "Pending timer ('tr'): 'none', 'retransmit' (retransmit or loss probe), 'keepalive', "
@@ -93,7 +93,8 @@ constexpr std::array kColumns = {
       [](const TcpSource&, const Row& r, ResultSink& out) { out.integer(r.probes); }},
     socket_columns::refcount<TcpSource>,
     socket_columns::pointer<TcpSource>,
-    C{"rto_ms", A::kInteger, kNotPushed, "Retransmission timeout, ms (full sockets only; else NULL).",
+    C{"rto_ms", A::kInteger, kNotPushed,
+      "Retransmission timeout, ms (full sockets only; else NULL).",
       [](const TcpSource&, const Row& r, ResultSink& out) {
         full(r) ? out.integer(ticks_to_ms(r.rto_ticks)) : out.null();
       }},

@@ -98,19 +98,19 @@ constexpr std::array kColumns = {
 constexpr int kNetns = column_index(kColumns, "netns");
 
 void UnixSource::load(const Request& request, Rows<Row>& rows) {
-  files_.load("net/unix", 0, false, request.find(kNetns), rows,
-              [&](const char* path, Rows<Row>& out) {
-                // Rows' paths point into the text, so this (small) file is
-                // kept whole: a deque never moves its strings.
-                std::string text;
-                ProcFs& fs = files_.fs();
-                int err = fs.read_chunks(fs.root_fd(), path,
-                                         [&](std::string_view chunk) { text.append(chunk); });
-                if (err) return err;
-                texts_.push_back(std::move(text));
-                text::parse_rows(texts_.back(), "Num", out, parse_unix_line);
-                return 0;
-              });
+  files_.load(
+      "net/unix", 0, false, request.find(kNetns), rows, [&](const char* path, Rows<Row>& out) {
+        // Rows' paths point into the text, so this (small) file is
+        // kept whole: a deque never moves its strings.
+        std::string text;
+        ProcFs& fs = files_.fs();
+        int err =
+            fs.read_chunks(fs.root_fd(), path, [&](std::string_view chunk) { text.append(chunk); });
+        if (err) return err;
+        texts_.push_back(std::move(text));
+        text::parse_rows(texts_.back(), "Num", out, parse_unix_line);
+        return 0;
+      });
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 #include <memory>
 #include <string>
 
-#include "core/snapshot.h"
 #include "core/hash_index.h"
+#include "core/snapshot.h"
 #include "core/value_set.h"
 #include "kernel/netns.h"
 #include "kernel/system.h"
@@ -50,8 +50,8 @@ class SocketFiles {
   // `optional`: a file absent from the own namespace (IPv6 disabled) means
   // no rows rather than an SQL error.
   template <typename Row, typename Parse>
-  void load(const char* file, size_t slot, bool optional, const Constraint* netns,
-            Rows<Row>& rows, Parse&& parse) {
+  void load(const char* file, size_t slot, bool optional, const Constraint* netns, Rows<Row>& rows,
+            Parse&& parse) {
     if (loaded_.size() <= slot) loaded_.resize(slot + 1);
     int err = dir_.load(file, netns_filter(netns), loaded_[slot],
                         [&](std::optional<uint64_t> ns, const char* path) {
@@ -109,10 +109,10 @@ void tcp_state_text(uint32_t st, ResultSink& out);
 namespace socket_columns {
 
 template <typename S>
-inline constexpr Column<S> netns = {
-    "netns", Affinity::kInteger, pushed(0.5), kNetnsDoc, [](const S&, const auto& r, ResultSink& out) {
-      r.netns < 0 ? out.null() : out.integer(r.netns);
-    }};
+inline constexpr Column<S> netns = {"netns", Affinity::kInteger, pushed(0.5), kNetnsDoc,
+                                    [](const S&, const auto& r, ResultSink& out) {
+                                      r.netns < 0 ? out.null() : out.integer(r.netns);
+                                    }};
 template <typename S>
 inline constexpr Column<S> inode = {
     "inode", Affinity::kInteger, pushed(1.0 / 1000), "Socket inode: joins proc_fd.inode.",
@@ -159,20 +159,23 @@ inline constexpr Column<S> remote_port = {
     [](const S&, const auto& r, ResultSink& out) { out.integer(r.remote_port); }};
 template <typename S>
 inline constexpr Column<S> st = {
-    "st", Affinity::kInteger, pushed(1.0 / 5), "Raw kernel state number (include/net/tcp_states.h).",
+    "st", Affinity::kInteger, pushed(1.0 / 5),
+    "Raw kernel state number (include/net/tcp_states.h).",
     [](const S&, const auto& r, ResultSink& out) { out.integer(r.st); }};
 template <typename S>
 inline constexpr Column<S> state = {
     "state", Affinity::kText, pushed(1.0 / 5), "",
     [](const S&, const auto& r, ResultSink& out) { tcp_state_text(r.st, out); }};
 template <typename S>
-inline constexpr Column<S> tx_queue = {
-    "tx_queue", Affinity::kInteger, kNotPushed, "",
-    [](const S&, const auto& r, ResultSink& out) { out.integer(static_cast<int64_t>(r.tx_queue)); }};
+inline constexpr Column<S> tx_queue = {"tx_queue", Affinity::kInteger, kNotPushed, "",
+                                       [](const S&, const auto& r, ResultSink& out) {
+                                         out.integer(static_cast<int64_t>(r.tx_queue));
+                                       }};
 template <typename S>
-inline constexpr Column<S> rx_queue = {
-    "rx_queue", Affinity::kInteger, kNotPushed, "",
-    [](const S&, const auto& r, ResultSink& out) { out.integer(static_cast<int64_t>(r.rx_queue)); }};
+inline constexpr Column<S> rx_queue = {"rx_queue", Affinity::kInteger, kNotPushed, "",
+                                       [](const S&, const auto& r, ResultSink& out) {
+                                         out.integer(static_cast<int64_t>(r.rx_queue));
+                                       }};
 template <typename S>
 inline constexpr Column<S> uid = {
     "uid", Affinity::kInteger, pushed(1.0 / 10), "",
