@@ -337,6 +337,33 @@ def join_commands(b):
     ]
 
 
+# The 4-tuple self-join: each loopback connection with the owner of its
+# other end.
+SELF_JOIN = ("SELECT a.local_port, a.remote_port, f.pid FROM proc_tcp a JOIN proc_tcp b "
+             "ON b.local_port = a.remote_port AND b.remote_port = a.local_port AND "
+             "b.local_address = a.remote_address AND b.remote_address = a.local_address "
+             "LEFT JOIN proc_fd f ON f.inode = b.inode")
+
+
+def shape_commands(b, pid):
+    return [
+        ("proctab scan", b.sql("SELECT count(*) FROM proc_tcp")),
+        ("proctab correlated", b.sql(
+            "SELECT f.fd, (SELECT t.state FROM proc_tcp t WHERE t.inode = f.inode) "
+            "FROM proc_fd f WHERE f.pid = %d" % pid)),
+        ("proctab left join", b.sql(
+            "SELECT f.fd, t.state FROM proc_fd f LEFT JOIN proc_tcp t ON t.inode = f.inode "
+            "WHERE f.pid = %d" % pid)),
+        ("proctab exists", b.sql(
+            "SELECT count(*) FROM proc_fd f WHERE EXISTS (SELECT 1 FROM proc_tcp t "
+            "WHERE t.inode = f.inode AND t.state = 'ESTABLISHED')")),
+        ("proctab in", b.sql(
+            "SELECT count(*) FROM proc_fd f WHERE f.inode IN (SELECT inode FROM proc_tcp "
+            "WHERE state = 'ESTABLISHED')")),
+        ("proctab self-join", b.sql(SELF_JOIN)),
+    ]
+
+
 def floor_commands(b):
     return [
         ("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
@@ -394,6 +421,13 @@ def full_suite(b, holders):
     if not res["inode"]["proctab by inode"]["rows"]:
         raise RuntimeError("proctab returned no row for socket inode %d" % inode)
     res["inode_value"] = inode
+    # 7. query shapes: each pair asks one question two ways, side by side.
+    # Every shape reads each file once per statement (a shared snapshot), and
+    # every pushed-down equality is an index lookup.
+    res["shapes"] = b.hyperfine(shape_commands(b, holders.pids()[0]), "shapes")
+    for name, _ in shape_commands(b, holders.pids()[0]):
+        if not res["shapes"][name]["rows"]:
+            raise RuntimeError("%s returned no rows" % name)
     # 4. one process, with few and with many other processes alive
     target, _ = spawn_ready([b.bins["sleeper"], "1"])
     try:
@@ -548,6 +582,10 @@ def report(args, info, main, scaling):
     row("4. one pid, %d other processes" % o["others_few"], o["few"], str(o["rows"]))
     row("4. one pid, %d other processes" % o["others_many"], o["many"], str(o["rows"]))
     row("5. state of one socket by inode", s["inode"]["proctab by inode"])
+    sh = s["shapes"]
+    for name in ("proctab scan", "proctab correlated", "proctab left join", "proctab exists",
+                 "proctab in", "proctab self-join"):
+        row("7. shapes: " + name[len("proctab "):], sh[name])
     L.append("")
     L.append("CPU ms = user + system time of the command (hyperfine's means): less "
              "sensitive than wall time to other load on the machine.")
@@ -589,6 +627,13 @@ def report(args, info, main, scaling):
          o["many"]["median"] / o["few"]["median"], "<=", 1.2, cr(o["many"], o["few"])),
         ("peak RSS of join, MiB", rss, "<=", 40, None),
         ("join time 100k / 10k sockets", scal, "<=", 11, scal_cpu),
+        ("correlated subquery / LEFT JOIN form", sh["proctab correlated"]["median"]
+         / sh["proctab left join"]["median"], "<=", 1.3,
+         cr(sh["proctab correlated"], sh["proctab left join"])),
+        ("EXISTS / IN form", sh["proctab exists"]["median"] / sh["proctab in"]["median"],
+         "<=", 1.3, cr(sh["proctab exists"], sh["proctab in"])),
+        ("4-tuple self-join with owners / scan", sh["proctab self-join"]["median"]
+         / sh["proctab scan"]["median"], "<=", 3, cr(sh["proctab self-join"], sh["proctab scan"])),
     ]
     for what, v, op, goal, c in targets:
         L.append("| %s | %s | %s %s | %s | %s |" % (

@@ -107,22 +107,41 @@ class SnapshotCursor final : public Cursor {
 
   void filter(const Request& request) override {
     snap_->load(request);
-    matchers_.clear();
-    for (const Constraint& c : request.constraints) matchers_.push_back(make_matcher(c));
+    // Matchers are reused from scan to scan (a correlated subquery filters
+    // once per outer row): their vectors keep their capacity.
+    const size_t n = request.constraints.size();
+    if (matchers_.size() < n) matchers_.resize(n);
+    for (size_t i = 0; i < n; ++i) set_matcher(matchers_[i], request.constraints[i]);
+    active_ = n;
+    // Re-check integer columns first: cheap, and as selective as any.
+    std::stable_sort(matchers_.begin(), matchers_.begin() + static_cast<long>(n),
+                     [](const Matcher& a, const Matcher& b) {
+                       return a.affinity == Affinity::kInteger && b.affinity != Affinity::kInteger;
+                     });
     hits_.clear();
-    use_hits_ = !matchers_.empty();
+    use_hits_ = n > 0;
     skip_matcher_ = SIZE_MAX;
     if (use_hits_) {
       // The constraint whose values have the fewest rows drives the scan.
-      size_t best = 0;
+      // Indexes are looked at in the order of their expected selectivity, and
+      // not built at all once one gives a handful of rows (a self-join's
+      // address columns are never indexed when its ports are enough).
+      size_t order[64];
+      const size_t considered = n < 64 ? n : 64;
+      for (size_t i = 0; i < considered; ++i) order[i] = i;
+      std::stable_sort(order, order + considered, [&](size_t a, size_t b) {
+        return keeps(matchers_[a]) < keeps(matchers_[b]);
+      });
+      size_t best = order[0];
       uint64_t best_rows = UINT64_MAX;
-      for (size_t m = 0; m < matchers_.size(); ++m) {
-        const HashIndex& index = snap_->index(matchers_[m].column);
+      for (size_t k = 0; k < considered && best_rows > kFewRows; ++k) {
+        const Matcher& m = matchers_[order[k]];
+        const HashIndex& index = snap_->index(m.column);
         uint64_t rows = 0;
-        for (uint64_t key : matchers_[m].keys) rows += index.count(key);
+        for (uint64_t key : m.keys) rows += index.count(key);
         if (rows < best_rows) {
           best_rows = rows;
-          best = m;
+          best = order[k];
         }
       }
       const HashIndex& index = snap_->index(matchers_[best].column);
@@ -154,35 +173,49 @@ class SnapshotCursor final : public Cursor {
 
  private:
   struct Matcher {
-    int column;
-    Affinity affinity;
+    int column = 0;
+    Affinity affinity = Affinity::kInteger;
     std::vector<int64_t> integers;   // sorted (integer columns)
     std::vector<std::string> texts;  // sorted (text columns)
     std::vector<uint64_t> keys;      // sorted, unique: index keys of the values
   };
 
-  static Matcher make_matcher(const Constraint& c) {
-    Matcher m{c.column, kColumns[static_cast<size_t>(c.column)].affinity, {}, {}, {}};
+  // Fewer candidate rows than this: no other index is worth building.
+  static constexpr uint64_t kFewRows = 16;
+
+  static double keeps(const Matcher& m) {
+    return kColumns[static_cast<size_t>(m.column)].pushdown.keeps;
+  }
+
+  static void set_matcher(Matcher& m, const Constraint& c) {
+    m.column = c.column;
+    m.affinity = kColumns[static_cast<size_t>(c.column)].affinity;
+    m.integers.clear();
+    m.keys.clear();
+    size_t texts = 0;
     for (const Value& v : c.values) {
       if (m.affinity == Affinity::kInteger) {
         m.integers.push_back(v.integer);
         m.keys.push_back(static_cast<uint64_t>(v.integer));
       } else {
-        m.texts.push_back(v.text);
+        if (m.texts.size() <= texts) m.texts.emplace_back();
+        m.texts[texts++].assign(v.text);
         m.keys.push_back(hash_text(v.text));
       }
     }
-    std::sort(m.integers.begin(), m.integers.end());
-    std::sort(m.texts.begin(), m.texts.end());
-    std::sort(m.keys.begin(), m.keys.end());
-    m.keys.erase(std::unique(m.keys.begin(), m.keys.end()), m.keys.end());
-    return m;
+    m.texts.resize(texts);
+    if (m.integers.size() > 1) std::sort(m.integers.begin(), m.integers.end());
+    if (m.texts.size() > 1) std::sort(m.texts.begin(), m.texts.end());
+    if (m.keys.size() > 1) {
+      std::sort(m.keys.begin(), m.keys.end());
+      m.keys.erase(std::unique(m.keys.begin(), m.keys.end()), m.keys.end());
+    }
   }
 
   uint32_t current() const { return use_hits_ ? hits_[pos_] : static_cast<uint32_t>(pos_); }
 
   bool matches(uint32_t row) const {
-    for (size_t m = 0; m < matchers_.size(); ++m) {
+    for (size_t m = 0; m < active_; ++m) {
       if (m == skip_matcher_) continue;
       const Matcher& matcher = matchers_[m];
       snap_->value(matcher.column, row, capture_);
@@ -206,7 +239,8 @@ class SnapshotCursor final : public Cursor {
   }
 
   std::shared_ptr<Snap> snap_;
-  std::vector<Matcher> matchers_;
+  std::vector<Matcher> matchers_;  // the first active_ are this scan's
+  size_t active_ = 0;
   size_t skip_matcher_ = SIZE_MAX;
   bool use_hits_ = false;
   std::vector<uint32_t> hits_;

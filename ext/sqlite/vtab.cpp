@@ -60,6 +60,9 @@ struct VTab {
 struct VCursor {
   sqlite3_vtab_cursor base;
   std::unique_ptr<Cursor> cursor;
+  // Reused by every xFilter: a correlated subquery filters once per outer
+  // row, and its strings keep their capacity.
+  Request request;
 };
 
 void set_vtab_error(sqlite3_vtab* vtab, const char* message) {
@@ -205,7 +208,15 @@ bool convert_value(sqlite3_value* v, Affinity affinity, Value& out) {
     out.integer = static_cast<int64_t>(d);
     return true;
   }
-  // Text affinity: numbers are compared as their text.
+  // Text affinity: numbers are compared as their text. A text value is read
+  // as it is; another is converted in a copy, so the argument keeps its type.
+  if (type == SQLITE_TEXT) {
+    const unsigned char* text = sqlite3_value_text(v);
+    if (!text) throw std::bad_alloc();
+    out.text.assign(reinterpret_cast<const char*>(text),
+                    static_cast<size_t>(sqlite3_value_bytes(v)));
+    return true;
+  }
   sqlite3_value* copy = sqlite3_value_dup(v);
   if (!copy) throw std::bad_alloc();
   const unsigned char* text = sqlite3_value_text(copy);
@@ -243,32 +254,38 @@ int x_filter(sqlite3_vtab_cursor* base, int, const char* idx_str, int argc,
   auto* cur = reinterpret_cast<VCursor*>(base);
   auto* vtab = reinterpret_cast<VTab*>(base->pVtab);
   return guarded(base->pVtab, [&] {
-    Request args;
+    Request& args = cur->request;
     const char* p = idx_str ? idx_str : "";
     args.columns_used = strtoull(p, const_cast<char**>(&p), 16);
     if (*p == ';') ++p;
+    size_t used = 0;
     for (int i = 0; i < argc && *p; ++i) {
-      Constraint c;
+      if (args.constraints.size() <= used) args.constraints.emplace_back();
+      Constraint& c = args.constraints[used++];
       c.column = static_cast<int>(strtol(p, const_cast<char**>(&p), 10));
       bool whole_in = *p == 'i';
       if (whole_in) ++p;
       if (*p == ',') ++p;
       Affinity affinity = vtab->def->columns.at(c.column).affinity;
-      Value value;
+      size_t values = 0;
+      auto add = [&](sqlite3_value* v) {
+        if (c.values.size() <= values) c.values.emplace_back();
+        if (convert_value(v, affinity, c.values[values])) ++values;
+      };
       if (whole_in) {
         sqlite3_value* item = nullptr;
         int rc = sqlite3_vtab_in_first(argv[i], &item);
         while (rc == SQLITE_OK && item) {
-          if (convert_value(item, affinity, value)) c.values.push_back(std::move(value));
-          value = Value{};
+          add(item);
           rc = sqlite3_vtab_in_next(argv[i], &item);
         }
         if (rc != SQLITE_OK && rc != SQLITE_DONE) return rc;
-      } else if (convert_value(argv[i], affinity, value)) {
-        c.values.push_back(std::move(value));
+      } else {
+        add(argv[i]);
       }
-      args.constraints.push_back(std::move(c));
+      c.values.resize(values);
     }
+    args.constraints.resize(used);
     cur->cursor->filter(args);
     return SQLITE_OK;
   });
