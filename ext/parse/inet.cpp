@@ -79,4 +79,11 @@ bool parse_inet_fields(const std::string_view* tok, int family, InetSocketRow& r
   return parse_kernel_pointer(tok[11], row.pointer);
 }
 
+size_t parse_inet_line(std::string_view line, int family, std::string_view* tok,
+                       InetSocketRow& row) {
+  size_t n = split_fields(line, tok, kInetMaxTokens);
+  if (n < 12 || n > kInetMaxTokens || !parse_inet_fields(tok, family, row)) return 0;
+  return n;
+}
+
 }  // namespace proctab

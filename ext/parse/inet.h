@@ -44,6 +44,14 @@ struct InetSocketRow {
 // False if any does not parse.
 bool parse_inet_fields(const std::string_view* tok, int family, InetSocketRow& row);
 
+// Splits a line into at most kInetMaxTokens tokens and parses the 12 shared
+// ones into `row`; returns the number of tokens, or 0 if the line has fewer
+// than 12, more than kInetMaxTokens, or a shared field does not parse. The
+// protocol's parser then reads its own fields from tok[12...].
+inline constexpr size_t kInetMaxTokens = 24;
+size_t parse_inet_line(std::string_view line, int family, std::string_view* tok,
+                       InetSocketRow& row);
+
 // "ESTABLISHED", "LISTEN", ... for states 1..13; nullptr for other numbers.
 const char* tcp_state_name(uint32_t st);
 // Inverse of tcp_state_name; 0 if `name` is not a known state name.

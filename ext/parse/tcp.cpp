@@ -6,13 +6,10 @@ namespace proctab {
 using namespace text;
 
 bool parse_tcp_line(std::string_view line, int family, TcpRow& row) {
-  constexpr size_t kMaxTokens = 24;
-  std::string_view tok[kMaxTokens];
-  size_t n = split_fields(line, tok, kMaxTokens);
-  if (n != 12 && (n < 17 || n > kMaxTokens)) return false;
-
+  std::string_view tok[kInetMaxTokens];
   row = TcpRow{};
-  if (!parse_inet_fields(tok, family, row)) return false;
+  size_t n = parse_inet_line(line, family, tok, row);
+  if (n != 12 && n < 17) return false;
 
   if (n == 12) {
     // Short rows: the state tells which printer produced them.

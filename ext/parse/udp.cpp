@@ -6,12 +6,9 @@ namespace proctab {
 using namespace text;
 
 bool parse_udp_line(std::string_view line, int family, UdpRow& row) {
-  constexpr size_t kMaxTokens = 24;
-  std::string_view tok[kMaxTokens];
-  size_t n = split_fields(line, tok, kMaxTokens);
-  if (n < 13 || n > kMaxTokens) return false;
+  std::string_view tok[kInetMaxTokens];
   row = UdpRow{};
-  if (!parse_inet_fields(tok, family, row)) return false;
+  if (parse_inet_line(line, family, tok, row) < 13) return false;
   uint64_t drops;
   if (!parse_dec_u64(tok[12], drops) || drops > UINT32_MAX) return false;
   row.drops = static_cast<uint32_t>(drops);

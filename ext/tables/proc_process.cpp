@@ -124,6 +124,11 @@ void text_or_null(const OptionalText& value, ResultSink& out) {
   value ? out.text(*value) : out.null();
 }
 
+// One of the four ids of a Uid: / Gid: line (real, effective, saved, fs).
+void id(const std::optional<std::array<int64_t, 4>>& ids, int which, ResultSink& out) {
+  ids ? out.integer((*ids)[static_cast<size_t>(which)]) : out.null();
+}
+
 constexpr std::array kColumns = {
     C{"pid", A::kInteger, pushed(1.0 / 500), "Process id (the directory name under /proc).",
       [](const S&, const ProcRow& r, ResultSink& out) { out.integer(r.stat.pid); }},
@@ -188,35 +193,17 @@ constexpr std::array kColumns = {
     C{"uid", A::kInteger, pushed(1.0 / 10),
       "Real user id (first number of the Uid: line of /proc/PID/status; read only when a uid/gid "
       "column is used). NULL if status is unreadable.",
-      [](const S& s, const ProcRow& r, ResultSink& out) {
-        const auto& ids = s.status(r).uid;
-        ids ? out.integer((*ids)[0]) : out.null();
-      }},
+      [](const S& s, const ProcRow& r, ResultSink& out) { id(s.status(r).uid, 0, out); }},
     C{"euid", A::kInteger, kNotPushed, "Effective user id (Uid: line, second number).",
-      [](const S& s, const ProcRow& r, ResultSink& out) {
-        const auto& ids = s.status(r).uid;
-        ids ? out.integer((*ids)[1]) : out.null();
-      }},
+      [](const S& s, const ProcRow& r, ResultSink& out) { id(s.status(r).uid, 1, out); }},
     C{"suid", A::kInteger, kNotPushed, "Saved set-user id (Uid: line, third number).",
-      [](const S& s, const ProcRow& r, ResultSink& out) {
-        const auto& ids = s.status(r).uid;
-        ids ? out.integer((*ids)[2]) : out.null();
-      }},
+      [](const S& s, const ProcRow& r, ResultSink& out) { id(s.status(r).uid, 2, out); }},
     C{"gid", A::kInteger, kNotPushed, "Real group id (Gid: line, first number).",
-      [](const S& s, const ProcRow& r, ResultSink& out) {
-        const auto& ids = s.status(r).gid;
-        ids ? out.integer((*ids)[0]) : out.null();
-      }},
+      [](const S& s, const ProcRow& r, ResultSink& out) { id(s.status(r).gid, 0, out); }},
     C{"egid", A::kInteger, kNotPushed, "Effective group id (Gid: line, second number).",
-      [](const S& s, const ProcRow& r, ResultSink& out) {
-        const auto& ids = s.status(r).gid;
-        ids ? out.integer((*ids)[1]) : out.null();
-      }},
+      [](const S& s, const ProcRow& r, ResultSink& out) { id(s.status(r).gid, 1, out); }},
     C{"sgid", A::kInteger, kNotPushed, "Saved set-group id (Gid: line, third number).",
-      [](const S& s, const ProcRow& r, ResultSink& out) {
-        const auto& ids = s.status(r).gid;
-        ids ? out.integer((*ids)[2]) : out.null();
-      }},
+      [](const S& s, const ProcRow& r, ResultSink& out) { id(s.status(r).gid, 2, out); }},
     C{"cmdline", A::kText, kNotPushed,
       "Arguments (/proc/PID/cmdline) joined with single spaces; an argument holding a space is "
       "not quoted. '' for kernel threads and zombies (their cmdline is empty); NULL if "

@@ -18,19 +18,20 @@ bool parse_dec_u64(std::string_view s, uint64_t& value);  // 1..20 digits, no si
 bool parse_dec_i64(std::string_view s, int64_t& value);   // an optional '-', then digits
 
 // Unsigned scanners that also check the value fits T (uint8_t .. uint64_t).
-template <typename T>
-bool hex_as(std::string_view s, T& out) {
+template <typename T, bool (*Parse)(std::string_view, uint64_t&)>
+bool parse_as(std::string_view s, T& out) {
   uint64_t v;
-  if (!parse_hex_u64(s, v) || v > static_cast<uint64_t>(static_cast<T>(~T{0}))) return false;
+  if (!Parse(s, v) || v > static_cast<uint64_t>(static_cast<T>(~T{0}))) return false;
   out = static_cast<T>(v);
   return true;
 }
 template <typename T>
+bool hex_as(std::string_view s, T& out) {
+  return parse_as<T, parse_hex_u64>(s, out);
+}
+template <typename T>
 bool dec_as(std::string_view s, T& out) {
-  uint64_t v;
-  if (!parse_dec_u64(s, v) || v > static_cast<uint64_t>(static_cast<T>(~T{0}))) return false;
-  out = static_cast<T>(v);
-  return true;
+  return parse_as<T, parse_dec_u64>(s, out);
 }
 bool dec_i32(std::string_view s, int32_t& out);
 
