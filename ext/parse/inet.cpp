@@ -86,4 +86,44 @@ size_t parse_inet_line(std::string_view line, int family, std::string_view* tok,
   return n;
 }
 
+const char* ip_protocol_name(uint32_t protocol) {
+  switch (protocol) {
+    case 0:
+      return "ip";
+    case 1:
+      return "icmp";
+    case 2:
+      return "igmp";
+    case 4:
+      return "ipip";
+    case 6:
+      return "tcp";
+    case 17:
+      return "udp";
+    case 41:
+      return "ipv6";
+    case 47:
+      return "gre";
+    case 50:
+      return "esp";
+    case 51:
+      return "ah";
+    case 58:
+      return "icmpv6";
+    case 89:
+      return "ospf";
+    case 103:
+      return "pim";
+    case 112:
+      return "vrrp";
+    case 132:
+      return "sctp";
+    case 136:
+      return "udplite";
+    case 255:
+      return "raw";
+  }
+  return nullptr;
+}
+
 }  // namespace proctab

@@ -58,5 +58,8 @@ const char* tcp_state_name(uint32_t st);
 uint32_t tcp_state_number(std::string_view name);
 // "none", "retransmit", "keepalive", "timewait", "probe"; nullptr otherwise.
 const char* tcp_timer_name(uint32_t timer);
+// An IP protocol number's name as /etc/protocols spells it in lower case
+// ("icmp", "tcp", "udp", "icmpv6", "raw", ...); nullptr for others.
+const char* ip_protocol_name(uint32_t protocol);
 
 }  // namespace proctab

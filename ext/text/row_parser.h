@@ -4,7 +4,8 @@
 // never buffered whole.
 //
 // Rows are parsed in place into any container with emplace_back() and
-// pop_back(). A first line starting with `header` (after blanks) is skipped;
+// pop_back(). A first line starting with `header` (after blanks) is skipped
+// (an empty `header`: the format has none);
 // a line that fails parse_line(line, row), or is longer than
 // LineAssembler::kMaxLine, is counted in stats().skipped (blank lines are
 // not counted): a row is never half-parsed.
@@ -48,7 +49,7 @@ class RowParser {
  private:
   template <typename Rows>
   void take(std::string_view line, bool overlong, Rows& out) {
-    if (first_) {
+    if (first_ && !header_.empty()) {
       first_ = false;
       size_t i = line.find_first_not_of(" \t");
       if (i != std::string_view::npos && line.substr(i, header_.size()) == header_) return;
