@@ -288,7 +288,9 @@ class SourceTable final : public Table {
 template <typename Source, const auto& kColumns>
 TableDef define_table(const char* name, const char* doc) {
   static_assert(columns_are_valid(kColumns), "column names must be unique; pushdown below 63");
-  TableDef def{name, doc, {}, nullptr};
+  TableDef def{name, doc, {}, kArgRoot, nullptr};
+  // A source reading files outside procfs says which arguments it takes.
+  if constexpr (requires { Source::kArguments; }) def.arguments = Source::kArguments;
   for (const auto& c : kColumns) {
     def.columns.push_back({c.name, c.affinity, c.pushdown.pushed(), c.hidden, c.doc});
   }

@@ -118,9 +118,17 @@ class Table {
   virtual std::shared_ptr<Snapshot> snapshot() = 0;
 };
 
-// Module arguments, already parsed: root='...'.
+// Which module arguments a table takes (TableDef::arguments).
+enum TableArgument : unsigned {
+  kArgRoot = 1,  // root='...': the procfs mount to read (default /proc)
+  kArgEtc = 2,   // etc='...': the directory holding passwd and group (default /etc)
+};
+
+// Module arguments, already parsed: root='...', etc='...'.
 struct TableArgs {
   std::string root = "/proc";
+  std::string etc = "/etc";
+  bool etc_given = false;  // etc='...' was named (so a failure to open it is an error)
   ProcFsFactory procfs = default_procfs;
 };
 
@@ -128,6 +136,7 @@ struct TableDef {
   const char* name;
   const char* doc;  // one paragraph for README (its first sentence for --help)
   std::vector<ColumnInfo> columns;
+  unsigned arguments = kArgRoot;  // TableArgument bits
   // Builds the table; throws Error naming the argument or path at fault.
   std::unique_ptr<Table> (*make)(const TableDef& def, const TableArgs& args);
 };

@@ -5,6 +5,9 @@
 // /proc/PID/fd) and reading a symlink. All paths are relative to the root the
 // ProcFs was opened on (/proc by default, or a fixture / host mount given with
 // root='...'), and are resolved beneath the root's descriptor (see below).
+// The same class reads the few files outside procfs a table needs (passwd
+// and group beneath the etc root, etc='...'): a ProcFs is "files beneath a
+// root", whatever the root is.
 //
 // The methods are virtual so tests can inject faults (EACCES, ENOENT, ...)
 // and count reads; the counters prove the one-read-per-statement rule. Below
@@ -40,9 +43,22 @@ namespace proctab {
 // How many reads a ProcFs performed. Tests compare these before and after a
 // statement; relaxed atomics because a ProcFs can be shared by connections.
 struct IoCounters {
-  std::atomic<uint64_t> files_read{0};   // read_file calls
-  std::atomic<uint64_t> dirs_listed{0};  // list_numeric calls
-  std::atomic<uint64_t> links_read{0};   // read_link calls
+  std::atomic<uint64_t> files_read{0};    // read_file calls
+  std::atomic<uint64_t> dirs_listed{0};   // list_numeric calls
+  std::atomic<uint64_t> links_read{0};    // read_link calls
+  std::atomic<uint64_t> links_stated{0};  // stat_link_target calls
+};
+
+// What stat_link_target reports of a file: the fields statx fills for the
+// mask it asks (type, mode, link count, inode, size) plus the device, which
+// statx always fills.
+struct FileStat {
+  uint32_t dev_major = 0;
+  uint32_t dev_minor = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  uint32_t links = 0;
+  uint32_t mode = 0;  // S_IFMT type bits and permissions
 };
 
 // An open directory descriptor that closes itself.
@@ -112,6 +128,21 @@ class ProcFs {
   // -errno. A target longer than `size` is truncated to `size` bytes.
   virtual long read_link(int dir_fd, const char* name, char* buf, size_t size);
 
+  // statx of the file the link `path` (relative to dir_fd) names: for
+  // <pid>/fd/<N>, <pid>/cwd, <pid>/exe, the open file itself. On a procfs
+  // root those are magic links, and this is the one place one is followed,
+  // deliberately: it reaches the open file without any path lookup in the
+  // file's own filesystem. AT_STATX_DONT_SYNC and a mask without times mean
+  // no round trip to an NFS or FUSE server (a hung mount cannot block us;
+  // lsof's stat() of the path can). Below a root that is not a procfs (a
+  // fixture), the link is an ordinary symlink and is resolved beneath the
+  // root like every other path (an absolute target is EXDEV). Returns 0 or
+  // an errno value.
+  int stat_link_target(int dir_fd, const char* path, FileStat& out);
+
+  // True if the root is a procfs mount (its fd links are magic links).
+  bool is_procfs() const { return procfs_; }
+
   IoCounters counters;
 
   // Largest file read_chunks / read_file accept; larger is EFBIG. This is
@@ -126,6 +157,8 @@ class ProcFs {
   virtual long sys_read(int fd, char* buf, size_t size);
   virtual long sys_getdents(int fd, char* buf, size_t size);
   virtual long sys_readlink(int dir_fd, const char* name, char* buf, size_t size);
+  // statx(2) filling `out`; `flags` as statx's (AT_EMPTY_PATH, ...).
+  virtual long sys_statx(int dir_fd, const char* path, int flags, unsigned mask, FileStat& out);
 
   size_t max_file_bytes_ = size_t{1} << 30;
 
@@ -133,6 +166,7 @@ class ProcFs {
   std::string root_;
   Fd root_fd_;
   int open_errno_ = 0;
+  bool procfs_ = false;
 };
 
 // Builds the ProcFs a table uses for a root. The extension's entry point uses

@@ -30,6 +30,26 @@ std::string unquote(const TableDef& def, const std::string& key, std::string_vie
   return out;
 }
 
+// "root, etc": the keys a table takes, for error messages.
+std::string known_keys(const TableDef& def) {
+  std::string keys;
+  if (def.arguments & kArgRoot) keys = "root";
+  if (def.arguments & kArgEtc) keys += keys.empty() ? "etc" : ", etc";
+  return keys.empty() ? "none" : keys;
+}
+
+// A path argument's value, checked.
+std::string path_value(const TableDef& def, const std::string& key, std::string_view raw) {
+  std::string value = unquote(def, key, raw);
+  const std::string what = std::string(def.name) + ": argument " + key;
+  if (value.empty()) throw Error(what + " is empty");
+  if (value.size() >= PATH_MAX) {
+    throw Error(what + " is longer than PATH_MAX (" + std::to_string(PATH_MAX) + " bytes)");
+  }
+  if (value.find('\0') != std::string::npos) throw Error(what + " contains a NUL byte");
+  return value;
+}
+
 }  // namespace
 
 TableArgs parse_table_args(const TableDef& def, int argc, const char* const* argv,
@@ -42,25 +62,20 @@ TableArgs parse_table_args(const TableDef& def, int argc, const char* const* arg
     size_t eq = arg.find('=');
     if (eq == std::string_view::npos) {
       throw Error(std::string(def.name) + ": argument '" + std::string(arg) +
-                  "' is not of the form key='value' (known keys: root)");
+                  "' is not of the form key='value' (known keys: " + known_keys(def) + ")");
     }
     std::string key(text::trim(arg.substr(0, eq)));
     std::string_view raw = text::trim(arg.substr(eq + 1));
-    if (key != "root") {
-      throw Error(std::string(def.name) + ": unknown argument '" + key + "' (known keys: root)");
+    const bool root = key == "root" && (def.arguments & kArgRoot);
+    const bool etc = key == "etc" && (def.arguments & kArgEtc);
+    if (!root && !etc) {
+      throw Error(std::string(def.name) + ": unknown argument '" + key +
+                  "' (known keys: " + known_keys(def) + ")");
     }
-    if (seen_root) throw Error(std::string(def.name) + ": argument root given twice");
-    seen_root = true;
-    std::string value = unquote(def, key, raw);
-    if (value.empty()) throw Error(std::string(def.name) + ": argument root is empty");
-    if (value.size() >= PATH_MAX) {
-      throw Error(std::string(def.name) + ": argument root is longer than PATH_MAX (" +
-                  std::to_string(PATH_MAX) + " bytes)");
-    }
-    if (value.find('\0') != std::string::npos) {
-      throw Error(std::string(def.name) + ": argument root contains a NUL byte");
-    }
-    args.root = std::move(value);
+    bool& seen = root ? seen_root : args.etc_given;
+    if (seen) throw Error(std::string(def.name) + ": argument " + key + " given twice");
+    seen = true;
+    (root ? args.root : args.etc) = path_value(def, key, raw);
   }
   return args;
 }

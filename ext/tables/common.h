@@ -1,7 +1,9 @@
-// common.h — what every table file needs at CREATE time: opening its root.
+// common.h — what every table file needs at CREATE time: opening its roots.
 #pragma once
 
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "core/table.h"
 
@@ -14,5 +16,34 @@ std::shared_ptr<ProcFs> open_root(const TableDef& def, const TableArgs& args);
 // (the CREATE-time error for a root that is no procfs).
 std::shared_ptr<ProcFs> open_root_with(const TableDef& def, const TableArgs& args,
                                        const char* file);
+
+// Opens args.etc (passwd and group live there) through args.procfs. If it
+// cannot be opened: throws Error("<table>: etc '...': why") when `required`
+// or when etc='...' was named, else returns nullptr (the user-name columns
+// are then NULL: a machine without /etc must not break proc_process).
+std::shared_ptr<ProcFs> open_etc(const TableDef& def, const TableArgs& args, bool required);
+
+// The etc root of a table that reads user names: opened at CREATE when
+// etc='...' was named (so a wrong path fails there), otherwise on first use
+// (a statement that asks no user name opens nothing).
+class EtcRoot {
+ public:
+  EtcRoot(const TableDef& def, const TableArgs& args);
+  // The root, or nullptr if the default one cannot be opened.
+  std::shared_ptr<ProcFs> open() const;
+
+ private:
+  ProcFsFactory factory_;
+  std::string path_;
+  std::shared_ptr<ProcFs> named_;
+};
+
+// uid -> user name from <etc>/passwd (the first line of a uid wins, as
+// getpwuid's files backend answers); empty if the file cannot be read.
+std::unordered_map<uint32_t, std::string> read_user_names(ProcFs* etc);
+
+// A device as decimal "MAJOR:MINOR", the form of mountinfo and lsblk (maps and
+// locks print it in hex; every proctab table converts).
+void device_text(uint32_t major, uint32_t minor, ResultSink& out);
 
 }  // namespace proctab

@@ -1,7 +1,9 @@
 // registry.cpp — every table of the extension, one line each, and what the
 // table files share at CREATE time (common.h).
+#include <cstdio>
 #include <cstring>
 
+#include "parse/passwd.h"
 #include "tables/common.h"
 
 namespace proctab {
@@ -37,6 +39,41 @@ std::shared_ptr<ProcFs> open_root_with(const TableDef& def, const TableArgs& arg
                 " (" + describe_errno(args.root + "/" + file, err) + ")");
   }
   return fs;
+}
+
+std::shared_ptr<ProcFs> open_etc(const TableDef& def, const TableArgs& args, bool required) {
+  std::shared_ptr<ProcFs> fs = args.procfs(args.etc);
+  if (fs && fs->ok()) return fs;
+  if (!required && !args.etc_given) return nullptr;
+  throw Error(std::string(def.name) + ": etc '" + args.etc +
+              "': " + strerror(fs ? fs->open_error() : ENOMEM));
+}
+
+EtcRoot::EtcRoot(const TableDef& def, const TableArgs& args)
+    : factory_(args.procfs), path_(args.etc) {
+  if (args.etc_given) named_ = open_etc(def, args, true);
+}
+
+std::shared_ptr<ProcFs> EtcRoot::open() const {
+  if (named_) return named_;
+  std::shared_ptr<ProcFs> fs = factory_(path_);
+  return fs && fs->ok() ? fs : nullptr;
+}
+
+std::unordered_map<uint32_t, std::string> read_user_names(ProcFs* etc) {
+  std::unordered_map<uint32_t, std::string> names;
+  std::string text;
+  if (!etc || etc->read_file(etc->root_fd(), "passwd", text) != 0) return names;
+  std::vector<PasswdEntry> entries;
+  parse_passwd_file(text, entries);
+  for (const PasswdEntry& e : entries) names.try_emplace(e.uid, e.name);
+  return names;
+}
+
+void device_text(uint32_t major, uint32_t minor, ResultSink& out) {
+  char text[24];
+  int n = snprintf(text, sizeof text, "%u:%u", major, minor);
+  out.text(std::string_view(text, static_cast<size_t>(n)));
 }
 
 }  // namespace proctab
