@@ -74,6 +74,70 @@ void write_every_table(const TempTree& tree) {
   testing::add_fd(tree, 200, 7, "anon_inode:[eventfd]");
   testing::add_fd(tree, 300, 100, "/dev/null");
   tree.write("stat", "cpu 1 2 3\nbtime 1700000000\n");
+  // proc_maps: two processes, shared and deleted files, pseudo names.
+  tree.write("100/maps",
+             "00400000-00452000 r-xp 00000000 fe:00 100      /usr/bin/server\n"
+             "00652000-00653000 rw-p 00052000 fe:00 100      /usr/bin/server\n"
+             "00e03000-00e24000 rw-p 00000000 00:00 0        [heap]\n"
+             "7f0000000000-7f0000020000 r-xp 00000000 fe:00 2001 /usr/lib/libc.so.6 (deleted)\n"
+             "7f0000020000-7f0000021000 rw-p 00000000 00:00 0 \n"
+             "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0        [stack]\n");
+  tree.write("200/maps",
+             "00400000-00410000 r-xp 00000000 fe:00 300      /usr/bin/client\n"
+             "7f0000000000-7f0000020000 r-xp 00000000 fe:00 2001 /usr/lib/libc.so.6\n"
+             "7f0000030000-7f0000031000 rw-s 00000000 00:01 1028 /dev/zero (deleted)\n"
+             "7f0000040000-7f0000041000 r--s 00000000 fe:00 100 /tmp/nl\\012x\n");
+  tree.write(
+      "100/smaps",
+      "00400000-00452000 r-xp 00000000 fe:00 100      /usr/bin/server\n"
+      "Rss:                 100 kB\nPss:                  50 kB\nSwap:                 0 kB\n");
+  tree.write("100/cgroup", "0::/system.slice/server.service\n");
+  tree.write("200/cgroup", "0::/user.slice\n");
+  tree.write("locks",
+             "1: POSIX  ADVISORY  WRITE 100 fe:00:100 0 EOF\n"
+             "1: -> POSIX  ADVISORY  WRITE 200 fe:00:100 0 EOF\n"
+             "2: FLOCK  ADVISORY  READ 200 fe:00:300 0 EOF\n"
+             "3: OFDLCK ADVISORY  WRITE -1 fe:00:100 100 199\n"
+             "4: LEASE  ACTIVE    READ 300 00:2d:17 0 EOF\n");
+  tree.write("net/raw",
+             udp_header +
+                 "    1: 00000000:0001 00000000:0000 07 00000000:00000000 00:00000000 00000000     "
+                 "0        0 1003 2 0000000000000000 0\n"
+                 "  255: 0100007F:00FF 00000000:0000 07 00000000:00000000 00:00000000 00000000  "
+                 "1000        0 100 2 0000000000000000 5\n");
+  tree.write("net/raw6", udp_header);
+  tree.write("net/icmp",
+             udp_header +
+                 "   64: 00000000:0064 00000000:0000 07 00000000:00000000 00:00000000 00000000  "
+                 "1000        0 1002 2 0000000000000000 0\n");
+  tree.write("net/icmp6", udp_header);
+  tree.write("net/packet",
+             "sk               RefCnt Type Proto  Iface R Rmem   User   Inode\n"
+             "0000000000000000 3      3    0003   0     1 0      0      1001\n"
+             "0000000000000000 3      2    0800   2     1 0      1000   100\n");
+  tree.write(
+      "net/netlink",
+      "sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    "
+      "Inode\n"
+      "0000000000000000 0   0          00000000 0        0        0     2        0        4\n"
+      "0000000000000000 0   100        00000001 0        0        0     2        0        "
+      "100\n");
+  tree.write("etc/passwd",
+             "root:x:0:0:root:/root:/bin/bash\n"
+             "server:x:1000:100:The Server,,,:/srv:/usr/sbin/nologin\n"
+             "client:x:100:100::/home/client:/bin/sh\n");
+  tree.write("etc/group", "root:x:0:\nusers:x:100:server,client\nempty:x:1000:\n");
+}
+
+// The module arguments that point a table at the fixture: root= for those
+// reading procfs, etc= for those reading passwd and group.
+std::string fixture_args(const proctab::TableDef& def, const TempTree& tree) {
+  std::string args;
+  if (def.arguments & proctab::kArgRoot) args = "root='" + tree.path() + "'";
+  if (def.arguments & proctab::kArgEtc) {
+    args += (args.empty() ? "" : ", ") + std::string("etc='") + tree.path() + "/etc'";
+  }
+  return args;
 }
 
 // Values to compare a column with besides its own: type confusion, NULL,
@@ -118,8 +182,8 @@ TEST_CASE("every pushed-down column of every table: pushed results equal unpushe
     const std::string table = std::string("t_") + def->name;
     INFO("table " << def->name
                   << " (a new table needs its files in write_every_table, test_pushdown_all.cpp)");
-    REQUIRE(db.error_of("CREATE VIRTUAL TABLE temp." + table + " USING " + def->name + "(root='" +
-                        tree.path() + "')") == "");
+    REQUIRE(db.error_of("CREATE VIRTUAL TABLE temp." + table + " USING " + def->name + "(" +
+                        fixture_args(*def, tree) + ")") == "");
     const std::string unpushed = "(SELECT * FROM " + table + " LIMIT -1)";
     for (const proctab::ColumnInfo& col : def->columns) {
       if (!col.pushdown) continue;
@@ -164,8 +228,8 @@ TEST_CASE("every column of every table yields its declared type or NULL", "[push
   Db db;
   for (const proctab::TableDef* def : proctab::all_tables()) {
     const std::string table = std::string("t_") + def->name;
-    REQUIRE(db.error_of("CREATE VIRTUAL TABLE temp." + table + " USING " + def->name + "(root='" +
-                        tree.path() + "')") == "");
+    REQUIRE(db.error_of("CREATE VIRTUAL TABLE temp." + table + " USING " + def->name + "(" +
+                        fixture_args(*def, tree) + ")") == "");
     for (const proctab::ColumnInfo& col : def->columns) {
       const std::string want = col.affinity == proctab::Affinity::kInteger ? "integer" : "text";
       INFO(def->name << "." << col.name);

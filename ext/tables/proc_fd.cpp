@@ -15,11 +15,16 @@
 // small fixed structs. Every pushed-down equality (pid, fd, inode, type,
 // path, deleted, netns) is a hash lookup into the snapshot (core/snapshot.h).
 // fdinfo (pos, flags, mode, mnt_id) is read only when one of those columns is
-// read, once per row; the owner's network namespace (netns) once per process.
+// read, once per row; the owner's network namespace (netns) once per process;
+// statx of the open file (file_dev, file_inode, size, links) once per row,
+// only when one of those is read (ProcFs::stat_link_target: through the
+// link, without syncing with a remote server, so it cannot block).
 //
 // Permissions: a process that vanished mid-scan (ENOENT, ESRCH) or that we may
 // not inspect (EACCES, EPERM) is skipped silently, as is a descriptor closed
 // between listing and readlink. Only an unreadable root is an error.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <unordered_map>
 #include <unordered_set>
@@ -45,6 +50,7 @@ struct FdRow {
   bool deleted;
   uint32_t path_length;  // files: target prefix without " (deleted)"
   Lazy<FdInfo> fdinfo;
+  Lazy<std::optional<FileStat>> stat;  // of the open file (file_dev, file_inode, size, links)
 };
 
 class FdSource {
@@ -71,6 +77,17 @@ class FdSource {
       FdInfo info;
       if (fs_->read_file(fs_->root_fd(), path, scratch_) == 0) info = parse_fdinfo(scratch_);
       return info;
+    });
+  }
+  // statx of the open file (through the fd link, never its path), on
+  // first use: nullopt if the descriptor closed or is not ours to inspect.
+  const std::optional<FileStat>& file_stat(const Row& r) const {
+    return r.stat.get([&]() -> std::optional<FileStat> {
+      char path[48];
+      snprintf(path, sizeof path, "%d/fd/%d", r.pid, r.fd);
+      FileStat st;
+      if (fs_->stat_link_target(fs_->root_fd(), path, st) != 0) return std::nullopt;
+      return st;
     });
   }
   // The network namespace of `pid`: one readlink per process, on first use.
@@ -101,6 +118,27 @@ class FdSource {
 
 using C = Column<FdSource>;
 using A = Affinity;
+
+// lsof's TYPE word for a stat mode's file type.
+const char* file_type_name(uint32_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG:
+      return "REG";
+    case S_IFDIR:
+      return "DIR";
+    case S_IFCHR:
+      return "CHR";
+    case S_IFBLK:
+      return "BLK";
+    case S_IFIFO:
+      return "FIFO";
+    case S_IFSOCK:
+      return "SOCK";
+    case S_IFLNK:
+      return "LNK";
+  }
+  return nullptr;
+}
 
 constexpr std::array kColumns = {
     C{"pid", A::kInteger, pushed(1.0 / 100), "Process id (the directory name under /proc).",
@@ -162,6 +200,51 @@ constexpr std::array kColumns = {
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
         auto ns = s.netns(r.pid);
         ns ? out.integer(static_cast<int64_t>(*ns)) : out.null();
+      }},
+    C{"file_dev", A::kText, kNotPushed,
+      "Device of the open file, decimal 'MAJOR:MINOR' as stat(2) reports it (lsof's DEVICE with "
+      "':'); with file_inode, joins proc_locks (dev, inode) and proc_maps. For sockets and pipes "
+      "the kernel's sockfs / pipefs device, one '0:N' shared by all of them. From statx on the "
+      "descriptor's link (the open file itself, no path lookup, AT_STATX_DONT_SYNC: never a "
+      "round trip to an NFS server), made only when file_dev, file_inode, size, links or file_type "
+      "is used, "
+      "once per row; NULL if the descriptor closed meanwhile. On overlayfs and btrfs subvolumes "
+      "stat's device can differ from the one /proc/locks and maps print.",
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        const auto& st = s.file_stat(r);
+        st ? device_text(st->dev_major, st->dev_minor, out) : out.null();
+      }},
+    C{"file_inode", A::kInteger, kNotPushed,
+      "Inode number of the open file (lsof's NODE): for every type, files included; for sockets "
+      "and pipes it equals inode. (inode itself stays NULL for files, so that joins on it match "
+      "sockets only.)",
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        const auto& st = s.file_stat(r);
+        st ? out.integer(static_cast<int64_t>(st->inode)) : out.null();
+      }},
+    C{"size", A::kInteger, kNotPushed,
+      "Size of the open file in bytes (what lsof +L1 shows as SIZE: the disk space a deleted "
+      "file still holds, roughly). 0 for sockets and pipes (unread bytes are rx_queue), device "
+      "files and most of /proc.",
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        const auto& st = s.file_stat(r);
+        st ? out.integer(static_cast<int64_t>(st->size)) : out.null();
+      }},
+    C{"file_type", A::kText, kNotPushed,
+      "Type of the open file from the same statx, in lsof's TYPE words: 'REG' (regular file), "
+      "'DIR', 'CHR' (character device), 'BLK', 'FIFO' (pipes too), 'SOCK', 'LNK'; NULL if the "
+      "descriptor closed meanwhile.",
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        const auto& st = s.file_stat(r);
+        const char* name = st ? file_type_name(st->mode) : nullptr;
+        name ? out.text(name) : out.null();
+      }},
+    C{"links", A::kInteger, kNotPushed,
+      "Number of hard links of the open file (lsof's NLINK): 0 for a deleted file still open "
+      "(lsof +L1 lists those), 1 for sockets and pipes.",
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        const auto& st = s.file_stat(r);
+        st ? out.integer(st->links) : out.null();
       }},
 };
 

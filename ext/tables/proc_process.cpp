@@ -27,6 +27,7 @@
 // A column whose file vanished between reads is NULL too.
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/lazy.h"
@@ -34,6 +35,7 @@
 #include "core/value_set.h"
 #include "kernel/netns.h"
 #include "kernel/system.h"
+#include "parse/cgroup.h"
 #include "parse/process.h"
 #include "tables/common.h"
 
@@ -47,23 +49,25 @@ struct ProcRow {
   ProcStat stat;  // stat.comm is empty: the name is `comm` (rows outlive the read buffer)
   std::string comm;
   Lazy<ProcStatus> status;
-  Lazy<OptionalText> cmdline, exe, cwd, root;
+  Lazy<OptionalText> cmdline, exe, cwd, root, cgroup;
   Lazy<std::optional<uint64_t>> netns;
 };
 
 class ProcessSource {
  public:
   using Row = ProcRow;
+  static constexpr unsigned kArguments = kArgRoot | kArgEtc;  // etc: for `user`
   struct Config {
     std::shared_ptr<ProcFs> fs;
+    EtcRoot etc;
   };
   static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root(def, args)};
+    return {open_root(def, args), EtcRoot(def, args)};
   }
   // A full scan reads one stat file per process (a few hundred).
   static constexpr Plan plan();
 
-  explicit ProcessSource(const Config& config) : fs_(config.fs) {}
+  explicit ProcessSource(const Config& config) : fs_(config.fs), etc_(config.etc) {}
   void load(const Request& request, Rows<Row>& rows);
 
   const ProcStatus& status(const Row& r) const {
@@ -88,6 +92,25 @@ class ProcessSource {
       return std::string(link_buf_, static_cast<size_t>(n));
     });
   }
+  const OptionalText& cgroup(const Row& r) const {
+    return r.cgroup.get([&]() -> OptionalText {
+      if (read(r, "cgroup") != 0) return std::nullopt;
+      auto path = process_cgroup_path(scratch_);
+      if (!path) return std::nullopt;
+      return std::string(*path);
+    });
+  }
+  // The name of `uid` in the etc root's passwd: the file is read once per
+  // statement, on first use. nullptr if it is not listed.
+  const std::string* user_name(int64_t uid) const {
+    const auto& names = users_.get([&] {
+      std::shared_ptr<ProcFs> etc = etc_.open();
+      return read_user_names(etc.get());
+    });
+    if (uid < 0 || uid > UINT32_MAX) return nullptr;
+    auto it = names.find(static_cast<uint32_t>(uid));
+    return it == names.end() ? nullptr : &it->second;
+  }
   std::optional<uint64_t> netns(const Row& r) const {
     return r.netns.get([&] { return pid_netns(*fs_, static_cast<int32_t>(r.stat.pid)); });
   }
@@ -109,6 +132,8 @@ class ProcessSource {
   void read_process(int32_t pid, Rows<Row>& rows);
 
   std::shared_ptr<ProcFs> fs_;
+  EtcRoot etc_;
+  Lazy<std::unordered_map<uint32_t, std::string>> users_;
   std::unordered_set<int32_t> read_;  // pids whose stat was read (present or not)
   bool complete_ = false;             // the walk is done: an absent pid has no row
   Lazy<std::optional<int64_t>> btime_;
@@ -233,6 +258,22 @@ constexpr std::array kColumns = {
         auto ns = s.netns(r);
         ns ? out.integer(static_cast<int64_t>(*ns)) : out.null();
       }},
+    C{"user", A::kText, pushed(1.0 / 10),
+      "Name of uid (the real user) in the passwd file of the etc root (/etc, or etc='DIR'), "
+      "read as a file once per statement, only when this column is used (never NSS: an "
+      "LDAP-only user is NULL, as is a uid passwd does not list).",
+      [](const S& s, const ProcRow& r, ResultSink& out) {
+        const auto& uid = s.status(r).uid;
+        const std::string* name = uid ? s.user_name((*uid)[0]) : nullptr;
+        name ? out.text(*name) : out.null();
+      }},
+    C{"cgroup", A::kText, pushed(1.0 / 20),
+      "The control group the process belongs to (/proc/PID/cgroup), naming its systemd unit or "
+      "container: '/system.slice/ssh.service', '/docker/ID'. The unified (v2) hierarchy's path; "
+      "on a v1 or hybrid machine the first of the name=systemd and controller paths that is not "
+      "'/' (when v2 says '/' for everyone). Relative to the reader's cgroup namespace; NULL if "
+      "unreadable.",
+      [](const S& s, const ProcRow& r, ResultSink& out) { text_or_null(s.cgroup(r), out); }},
 };
 
 constexpr int kPid = column_index(kColumns, "pid");

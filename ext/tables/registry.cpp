@@ -13,10 +13,21 @@ const TableDef& proc_fd_def();
 const TableDef& proc_process_def();
 const TableDef& proc_udp_def();
 const TableDef& proc_unix_def();
+const TableDef& proc_maps_def();
+const TableDef& proc_locks_def();
+const TableDef& proc_raw_def();
+const TableDef& proc_icmp_def();
+const TableDef& proc_packet_def();
+const TableDef& proc_netlink_def();
+const TableDef& etc_passwd_def();
+const TableDef& etc_group_def();
 
 const std::vector<const TableDef*>& all_tables() {
   static const std::vector<const TableDef*> tables = {
-      &proc_tcp_def(), &proc_fd_def(), &proc_process_def(), &proc_udp_def(), &proc_unix_def(),
+      &proc_tcp_def(),  &proc_fd_def(),     &proc_process_def(), &proc_udp_def(),
+      &proc_unix_def(), &proc_maps_def(),   &proc_locks_def(),   &proc_raw_def(),
+      &proc_icmp_def(), &proc_packet_def(), &proc_netlink_def(), &etc_passwd_def(),
+      &etc_group_def(),
   };
   return tables;
 }

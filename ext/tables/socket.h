@@ -92,6 +92,19 @@ class SocketFiles {
   InodeSet seen_;
 };
 
+// Streams <root>/<path> through parse_line(line, row) into rows, skipping a
+// first line that starts with `header`: what a socket table with a format of
+// its own passes to SocketFiles::load. Returns 0 or an errno value.
+template <typename Row, typename ParseLine>
+int stream_socket_file(ProcFs& fs, const char* path, std::string_view header, ParseLine parse_line,
+                       Rows<Row>& rows) {
+  text::RowParser<ParseLine> parser(header, std::move(parse_line));
+  int err =
+      fs.read_chunks(fs.root_fd(), path, [&](std::string_view chunk) { parser.feed(chunk, rows); });
+  if (!err) parser.finish(rows);
+  return err;
+}
+
 // ---- columns every socket table has ---------------------------------------
 
 inline constexpr const char* kNetnsDoc =
@@ -182,6 +195,35 @@ inline constexpr Column<S> uid = {
     [](const S&, const auto& r, ResultSink& out) { out.integer(r.uid); }};
 
 }  // namespace inet_columns
+
+// The columns of the tables whose files use UDP's line format (proc_raw,
+// proc_icmp: parse/udp.h): the hash bucket, the drop counter, and the
+// send / receive memory, which mean the same for every datagram socket.
+namespace dgram_columns {
+
+inline constexpr const char* kTxQueueDoc =
+    "Bytes of send-buffer memory in use (sk_wmem_alloc, skb overhead included). Source: "
+    "tx_queue.";
+inline constexpr const char* kRxQueueDoc =
+    "Bytes of receive-buffer memory in use (queued datagrams, skb overhead included). Source: "
+    "rx_queue.";
+inline constexpr const char* kStateDoc =
+    "'CLOSE' (st 7) for an unconnected socket, 'ESTABLISHED' (st 1) for one connect()ed to a "
+    "peer. Another number prints as its decimal text.";
+inline constexpr const char* kUidDoc = "Owner's user id, mapped into the reader's user namespace.";
+
+template <typename S>
+inline constexpr Column<S> bucket = {
+    "bucket", Affinity::kInteger, kNotPushed,
+    "The 'sl' column: the socket's hash bucket (several sockets may share one). Not a key.",
+    [](const S&, const auto& r, ResultSink& out) { out.integer(r.slot); }};
+template <typename S>
+inline constexpr Column<S> drops = {
+    "drops", Affinity::kInteger, kNotPushed,
+    "Datagrams dropped on receive (sk_drops: receive buffer full, checksum or filter failures).",
+    [](const S&, const auto& r, ResultSink& out) { out.integer(r.drops); }};
+
+}  // namespace dgram_columns
 
 // ---- the row source of proc_tcp and proc_udp --------------------------------
 //
