@@ -5,7 +5,7 @@ set -euo pipefail
 step=${1:-build}
 case "$step" in
   build) packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3) ;;
-  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 catch2 iproute2 python3 python3-psutil
+  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 catch2 iproute2 python3 python3-psutil lsof
                    dpkg-dev file valgrind) ;;
   node)  packages=() ;;
   fuzz)  packages=(cmake make pkg-config libsqlite3-dev clang libclang-rt-14-dev python3) ;;

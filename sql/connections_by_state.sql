@@ -1,6 +1,6 @@
--- TCP connections of this network namespace, counted by state and family.
+-- TCP sockets counted by state and family, per network namespace (own: 1 for proctab's own).
 .mode box
-SELECT state, family, count(*) AS sockets
+SELECT netns, netns IS proctab_netns() AS own, state, family, count(*) AS sockets
   FROM proc_tcp
- GROUP BY state, family
- ORDER BY sockets DESC, state, family;
+ GROUP BY netns, state, family
+ ORDER BY own DESC, netns, sockets DESC, state, family;

@@ -1,8 +1,10 @@
--- The open files of one process (set :pid first: proctab files PID, or .parameter set :pid PID).
--- Sockets show their TCP endpoints and state when they are TCP sockets.
+-- The open files of one process, as lsof -p shows them (set :pid first: proctab files PID).
+-- cwd, rtd (root directory), txt (executable), mem / DEL (mapped files, DEL: deleted since),
+-- then each descriptor with its mode (u read/write, r read, w write); sockets show their
+-- endpoints and state. Needs the lsof view (sql/lsof.sql, which `proctab` loads).
 .mode box --wrap 0
-SELECT f.fd, f.type, f.mode, coalesce(f.path, f.target) AS what, f.deleted,
-       t.state, t.local_address || ':' || t.local_port AS local, t.remote_address || ':' || t.remote_port AS remote
-  FROM proc_fd f LEFT JOIN proc_tcp t ON f.type = 'socket' AND t.inode = f.inode
- WHERE f.pid = :pid
- ORDER BY f.fd;
+SELECT fd, type, device, size, offset, node, name
+  FROM lsof
+ WHERE pid = :pid
+ ORDER BY CASE fd WHEN 'cwd' THEN 0 WHEN 'rtd' THEN 1 WHEN 'txt' THEN 2 ELSE 3 END,
+          fd_number IS NOT NULL, fd_number, name;

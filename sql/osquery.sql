@@ -1,5 +1,6 @@
 -- osquery.sql — osquery's Linux tables `processes`, `process_open_sockets`,
--- `listening_ports` and `process_open_files` as TEMP views over proctab, with
+-- `listening_ports`, `process_open_files`, `process_memory_map`, `users`,
+-- `groups` and `user_groups` as TEMP views over proctab, with
 -- osquery's column names, types and meanings, so osquery queries (query
 -- packs, saved hunts) run unchanged:
 --
@@ -23,6 +24,10 @@ DROP VIEW IF EXISTS temp.process_open_files;
 DROP VIEW IF EXISTS temp.listening_ports;
 DROP VIEW IF EXISTS temp.process_open_sockets;
 DROP VIEW IF EXISTS temp.proctab_osquery_sockets;
+DROP VIEW IF EXISTS temp.process_memory_map;
+DROP VIEW IF EXISTS temp.users;
+DROP VIEW IF EXISTS temp.groups;
+DROP VIEW IF EXISTS temp.user_groups;
 
 -- Every TCP, UDP and UNIX socket of every network namespace, as osquery
 -- describes a socket (family AF_INET 2 / AF_INET6 10 / AF_UNIX 1, protocol
@@ -47,7 +52,20 @@ SELECT CASE family WHEN 'inet' THEN 2 ELSE 10 END, 17,
   FROM proc_udp
 UNION ALL
 SELECT 1, 0, '', '', 0, 0, coalesce(path, ''), '', inode, netns
-  FROM proc_unix;
+  FROM proc_unix
+UNION ALL
+-- Raw sockets as osquery reads /proc/net/raw: protocol IPPROTO_RAW (255)
+-- whatever the socket's own, the "port" field (the socket's IP protocol)
+-- as local_port.
+SELECT CASE family WHEN 'inet' THEN 2 ELSE 10 END, 255,
+       local_address, remote_address, protocol, 0, '', '', inode, netns
+  FROM proc_raw
+UNION ALL
+-- ICMP ping sockets (/proc/net/icmp, icmp6): IPPROTO_ICMP 1 / ICMPV6 58,
+-- the echo identifier as local_port.
+SELECT CASE family WHEN 'inet' THEN 2 ELSE 10 END, CASE family WHEN 'inet' THEN 1 ELSE 58 END,
+       local_address, remote_address, ident, 0, '', '', inode, netns
+  FROM proc_icmp;
 
 -- One row per socket and descriptor that holds it; sockets no readable
 -- process holds (TIME_WAIT, SYN_RECV, other users' sockets for a non-root
@@ -101,7 +119,9 @@ SELECT pid, fd, target AS path
 -- status' kB by 1000); on_disk is derived from the exe link (-1 unreadable,
 -- 0 deleted, 1 otherwise) without a stat() of the file; disk_bytes_read /
 -- disk_bytes_written (/proc/PID/io) are NULL; name is the raw comm (osquery:
--- status' Name:, which escapes '\n' and '\\').
+-- status' Name:, which escapes '\n' and '\\'); cgroup_path is proctab's
+-- cgroup (on a v1 or hybrid machine the first controller path that says more
+-- than '/').
 CREATE TEMP VIEW processes AS
 SELECT pid,
        name,
@@ -124,5 +144,48 @@ SELECT pid,
        ppid AS parent,
        pgrp AS pgroup,
        threads,
-       nice
+       nice,
+       coalesce(cgroup, '') AS cgroup_path
   FROM proc_process;
+
+-- osquery's process_memory_map: one row per line of /proc/PID/maps, start
+-- and end as '0x...' text, device in maps' own hex form ('fe:00'), path with
+-- maps' ' (deleted)' suffix ('' for anonymous memory), pseudo 1 for named
+-- memory that is no file ([heap], [stack], [vdso], ...).
+CREATE TEMP VIEW process_memory_map AS
+SELECT pid,
+       '0x' || start AS start,
+       '0x' || "end" AS "end",
+       perms AS permissions,
+       "offset",
+       printf('%02x:%02x', CAST(substr(dev, 1, instr(dev, ':') - 1) AS INTEGER),
+              CAST(substr(dev, instr(dev, ':') + 1) AS INTEGER)) AS device,
+       inode,
+       coalesce(path, '') || CASE WHEN deleted THEN ' (deleted)' ELSE '' END AS path,
+       CASE WHEN inode = 0 AND path IS NOT NULL THEN 1 ELSE 0 END AS pseudo
+  FROM proc_maps;
+
+-- osquery's users, as its Linux table reads them: the local passwd file
+-- (etc_passwd: never NSS). uid_signed / gid_signed are the ids as signed
+-- 32-bit numbers (4294967294 is -2); uuid is '' on Linux.
+CREATE TEMP VIEW users AS
+SELECT uid, gid,
+       CASE WHEN uid >= 2147483648 THEN uid - 4294967296 ELSE uid END AS uid_signed,
+       CASE WHEN gid >= 2147483648 THEN gid - 4294967296 ELSE gid END AS gid_signed,
+       username, description, directory, shell, '' AS uuid
+  FROM etc_passwd;
+
+-- osquery's groups: the local group file (etc_group).
+CREATE TEMP VIEW groups AS
+SELECT gid,
+       CASE WHEN gid >= 2147483648 THEN gid - 4294967296 ELSE gid END AS gid_signed,
+       groupname
+  FROM etc_group;
+
+-- osquery's user_groups: every (user, group) membership, the primary group
+-- (passwd's gid) and every group naming the user as a member.
+CREATE TEMP VIEW user_groups AS
+SELECT uid, gid FROM etc_passwd
+UNION
+SELECT u.uid, g.gid
+  FROM etc_passwd u JOIN etc_group g ON instr(',' || g.members || ',', ',' || u.username || ',') > 0;

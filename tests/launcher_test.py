@@ -27,14 +27,17 @@ def check(cond, what):
         print("  FAIL:", what)
 
 
-with socket.socket() as listener:
+with socket.socket() as listener, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     port, fd, pid = listener.getsockname()[1], listener.fileno(), os.getpid()
+    udp.bind(("127.0.0.1", 0))
+    uport = udp.getsockname()[1]
 
     r = run("--help")
     check(r.returncode == 0, "--help exits 0")
-    for name in ("listening", "by-state", "close-wait", "files PID"):
+    for name in ("listening", "by-state", "close-wait", "files PID", "deleted-files",
+                 "deleted-libraries", "locks", "sniffers"):
         check(name in r.stdout, f"--help lists {name}")
 
     r = run("-json", f"SELECT pid, fd FROM proc_fd WHERE pid = {pid} AND fd = {fd}")
@@ -42,8 +45,15 @@ with socket.socket() as listener:
 
     r = run("-json", "listening")
     rows = json.loads(r.stdout) if r.returncode == 0 else []
-    check({"family": "inet", "local_address": "127.0.0.1", "local_port": port, "pid": pid, "fd": fd} in rows,
-          "-json listening shows this script's socket with its owner")
+    mine = [x for x in rows if x.get("local_port") == port and x.get("protocol") == "tcp"]
+    with open("/proc/self/comm") as comm:
+        name = comm.read().strip()
+    check(len(mine) == 1 and {"family": "inet", "local_address": "127.0.0.1", "pid": pid, "fd": fd,
+                              "process": name, "user": "root" if os.getuid() == 0 else mine[0]["user"],
+                              "own": 1}.items() <= mine[0].items(),
+          "-json listening shows this script's socket with its owner, process name, user, namespace")
+    check(any(x.get("local_port") == uport and x.get("protocol") == "udp" and x.get("pid") == pid
+              for x in rows), "-json listening shows this script's UDP socket")
 
     r = run("listening")
     check(r.returncode == 0 and "┌" in r.stdout and f" {port} " in r.stdout, "listening prints a box with the port")
@@ -53,7 +63,7 @@ with socket.socket() as listener:
           "by-state -json")
 
     r = run("-csv", "-header", "-q", "by-state")
-    check(r.returncode == 0 and r.stdout.startswith("state,family,sockets") and "LISTEN," in r.stdout,
+    check(r.returncode == 0 and r.stdout.startswith("netns,own,state,family,sockets") and "LISTEN," in r.stdout,
           "-csv -header -q by-state")
 
     r = run("close-wait")
@@ -61,11 +71,35 @@ with socket.socket() as listener:
 
     r = run("-json", "files", str(pid))
     rows = json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else []
-    check({"fd": fd, "type": "socket", "state": "LISTEN", "local": f"127.0.0.1:{port}"}.items()
-          <= next((x for x in rows if x.get("fd") == fd), {}).items(), "files PID shows the socket")
+    check({"fd": f"{fd}u", "type": "IPv4", "name": f"127.0.0.1:{port} (LISTEN)"}.items()
+          <= next((x for x in rows if x.get("fd") == f"{fd}u"), {}).items(),
+          "files PID shows the socket with its endpoint and state, as lsof does")
+    check({"fd": f"{udp.fileno()}u", "type": "IPv4", "name": f"127.0.0.1:{uport}"}.items()
+          <= next((x for x in rows if x.get("fd") == f"{udp.fileno()}u"), {}).items(),
+          "files PID shows the UDP socket's endpoint")
+
+    check(any(x.get("fd") == "cwd" and x.get("name") == os.getcwd() for x in rows),
+          "files PID shows the cwd row, as lsof -p does")
+    check(any(x.get("fd") == "txt" for x in rows) and any(x.get("fd") == "mem" for x in rows),
+          "files PID shows txt and mem rows")
 
     r = run("files", "12ab")
     check(r.returncode == 2 and "not a process id" in r.stderr, "files with a bad pid is refused")
+
+    gone = 4194304  # above pid_max's limit: never a process
+    r = run("files", str(gone))
+    check(r.returncode == 1 and f"no process with pid {gone}" in r.stderr and not r.stdout,
+          "files of a missing process says so and exits 1")
+    try:
+        os.listdir("/proc/1/fd")
+    except PermissionError:  # pid 1 of a sandbox: not even root may read it
+        r = run("files", "1")
+        check(r.returncode == 1 and "may not be read" in r.stderr and not r.stdout,
+              "files of an unreadable process says so and exits 1")
+
+    for name in ("deleted-files", "deleted-libraries", "needs-restart", "locks", "sniffers"):
+        r = run("-json", name)
+        check(r.returncode == 0 and not r.stderr, f"{name} runs")
 
     r = run(stdin=f"SELECT count(*) FROM proc_fd WHERE pid = {pid};\n")
     check(r.returncode == 0 and int(r.stdout.strip()) > 0, "SQL on stdin (no arguments)")

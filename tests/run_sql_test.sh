@@ -1,10 +1,16 @@
-#!/bin/sh
+#!/bin/bash
 # Runs one SQL file through the real sqlite3 shell with the module loaded.
 # usage: run_sql_test.sh SQLITE3 MODULE FILE
 # Fails on any SQL error. Files under tests/sql/ are assertion files in the
 # sqlean style: every result row is "name|1"; a row ending in "|0" fails.
 sqlite3=$1 module=$2 file=$3
-out=$("$sqlite3" -bail -batch :memory: -cmd ".load $module" < "$file" 2>&1)
+# The views the `proctab` command loads at start-up (sql/osquery.sql,
+# sql/lsof.sql) are loaded here too, as named queries may use them.
+views=()
+for v in "$(dirname "$0")/../sql/osquery.sql" "$(dirname "$0")/../sql/lsof.sql"; do
+  [ -f "$v" ] && [ "$(readlink -f "$v")" != "$(readlink -f "$file")" ] && views+=(-cmd ".read $v")
+done
+out=$("$sqlite3" -bail -batch :memory: -cmd ".load $module" "${views[@]}" < "$file" 2>&1)
 rc=$?
 printf '%s\n' "$out"
 if [ $rc -ne 0 ]; then echo "FAIL: sqlite3 exited $rc"; exit 1; fi

@@ -120,6 +120,12 @@ const char* const kPackQueries[] = {
     "JOIN listening_ports AS listening ON process.pid = listening.pid \nWHERE "
     "listening.address = '0.0.0.0' ORDER BY process.name;",
     "SELECT pid, name, cmdline, parent FROM processes;",
+    // osquery/osquery specs/users.table, process_memory_map.table: the tables' own examples
+    "select * from users where uid = 1000",
+    "select * from users where username = 'root'",
+    "select count(*) from users u, user_groups ug where u.uid = ug.uid",
+    "select * from process_memory_map where pid = 1",
+    "select * from groups",
 };
 
 TEST_CASE("osquery views: published queries run unchanged", "[osquery]") {
@@ -152,7 +158,40 @@ TEST_CASE("osquery views: the columns osquery declares", "[osquery]") {
   CHECK(columns("processes") ==
         "pid,name,path,cmdline,state,cwd,root,uid,gid,euid,egid,suid,sgid,on_disk,wired_size,"
         "resident_size,total_size,user_time,system_time,disk_bytes_read,disk_bytes_written,"
-        "start_time,parent,pgroup,threads,nice");
+        "start_time,parent,pgroup,threads,nice,cgroup_path");
+  CHECK(columns("users") ==
+        "uid,gid,uid_signed,gid_signed,username,description,directory,shell,uuid");
+  CHECK(columns("groups") == "gid,gid_signed,groupname");
+  CHECK(columns("user_groups") == "uid,gid");
+  CHECK(columns("process_memory_map") ==
+        "pid,start,end,permissions,offset,device,inode,path,pseudo");
+}
+
+TEST_CASE("osquery users, groups, user_groups: the passwd and group files", "[osquery]") {
+  testing::TempTree etc;
+  etc.write("passwd",
+            "root:x:0:0:root:/root:/bin/bash\n"
+            "alice:x:1000:1000:Alice,,,:/home/alice:/bin/zsh\n"
+            "nobody:x:4294967294:4294967294::/nonexistent:/usr/sbin/nologin\n");
+  etc.write("group", "root:x:0:\nalice:x:1000:\nsudo:x:27:alice,bob\nnogroup:x:4294967294:\n");
+  Db db;
+  // The views name the eponymous tables; a TEMP table of the same name over
+  // the fixture shadows them (temp comes first in name resolution).
+  db.exec("CREATE VIRTUAL TABLE temp.etc_passwd USING etc_passwd(etc='" + etc.path() + "')");
+  db.exec("CREATE VIRTUAL TABLE temp.etc_group USING etc_group(etc='" + etc.path() + "')");
+  load_views(db);
+  CHECK(db.query("SELECT uid, gid, uid_signed, gid_signed, username, description, directory, "
+                 "shell, uuid FROM users ORDER BY uid") ==
+        Rows{{"0", "0", "0", "0", "root", "root", "/root", "/bin/bash", ""},
+             {"1000", "1000", "1000", "1000", "alice", "Alice,,,", "/home/alice", "/bin/zsh", ""},
+             {"4294967294", "4294967294", "-2", "-2", "nobody", "", "/nonexistent",
+              "/usr/sbin/nologin", ""}});
+  CHECK(db.query("SELECT gid, gid_signed, groupname FROM groups WHERE gid > 1000") ==
+        Rows{{"4294967294", "-2", "nogroup"}});
+  // alice: her primary group and sudo (as a member); bob has no passwd line.
+  CHECK(db.query("SELECT uid, gid FROM user_groups ORDER BY uid, gid") ==
+        Rows{{"0", "0"}, {"1000", "27"}, {"1000", "1000"}, {"4294967294", "4294967294"}});
+  CHECK(db.scalar("select count(*) from users u, user_groups ug where u.uid = ug.uid") == "4");
 }
 
 TEST_CASE("osquery views agree with sockets, pipes and files we open", "[osquery][live]") {
