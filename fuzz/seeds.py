@@ -4,7 +4,9 @@
 Seeds are real shapes of each format: every tcp row kind (full socket,
 SYN_RECV request, TIME_WAIT / FIN_WAIT2 timewait) in both families, the
 header with the kernel's padding, future longer lines, and malformed lines;
-every kind of fd link target; fdinfo of files, epoll, eventfd, inotify.
+every kind of fd link target; fdinfo of files, epoll, eventfd, inotify;
+maps and smaps of every mapping kind and odd names; /proc/locks with waiters;
+net/packet and net/netlink; passwd and group files; cgroup v1, v2, hybrid.
 Run once after changing it; fuzzing adds (minimized) inputs beside them.
 usage: fuzz/seeds.py  (from anywhere)
 """
@@ -125,6 +127,71 @@ def main():
     }
     for name, t in process.items():
         write("process", name, t)
+
+    maps = {
+        "bash": "55f18368e000-55f1836bd000 r--p 00000000 fe:00 247101                     /usr/bin/bash\n"
+                "55f1836bd000-55f18377e000 r-xp 0002f000 fe:00 247101                     /usr/bin/bash\n"
+                "5604cc67e000-5604cc69f000 rw-p 00000000 00:00 0                          [heap]\n"
+                "7f9f3162a000-7f9f3162d000 rw-p 00000000 00:00 0 \n"
+                "7ffcf096c000-7ffcf098d000 rw-p 00000000 00:00 0                          [stack]\n"
+                "7f9f3181c000-7f9f31820000 r--p 00000000 00:00 0                          [vvar]\n"
+                "7f9f31822000-7f9f31824000 r-xp 00000000 00:00 0                          [vdso]\n"
+                "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]\n",
+        "odd-names": "7f96ad1ba000-7f96ad1bb000 r--s 00000000 fe:00 11018732                   /tmp/a b (deleted)\n"
+                     "7f96ac6e4000-7f96ac6e5000 r--s 00000000 fe:00 11018733                   /tmp/nl\\012x\n"
+                     "7f96ac6e2000-7f96ac6e3000 r--s 00000000 fe:00 11018735                   /tmp/x (deleted) y\n"
+                     "7f96ac6e1000-7f96ac6e2000 r--s 00000000 fe:00 11018736                   /tmp/tab\tz\n",
+        "shm": "7f0000000000-7f0000001000 rw-s 00000000 00:01 5 /memfd:wayland-shm (deleted)\n"
+               "7f0000001000-7f0000002000 rw-s 00000000 00:01 32769 /SYSV0000002a (deleted)\n"
+               "7f0000002000-7f0000003000 rw-s 00000000 00:01 1028 /dev/zero (deleted)\n"
+               "7f0000003000-7f0000004000 rw-p 00000000 00:00 0 [anon:jemalloc]\n"
+               "7f0000004000-7f0000005000 r--s 00000000 00:0c 9 anon_inode:[perf_event]\n",
+        "smaps": "562e065a1000-562e065a3000 r--p 00000000 fe:00 247498                     /usr/bin/head\n"
+                 "Size:                  8 kB\nKernelPageSize:        4 kB\nRss:                   8 kB\n"
+                 "Pss:                   8 kB\nSwap:                  0 kB\nSwapPss:               0 kB\n"
+                 "THPeligible:    0\nVmFlags: rd mr mw me \n",
+        "wide": "ffffffffff600000-ffffffffff601000 r--s ffffffffffff0000 103:1f 18446744073709551615 /x\n",
+        "malformed": "7f9f3162d000 r-xp 00026000 fe:00 1 /x\n7f-7e rwxq 0 fe:00 1 /y\n",
+    }
+    for name, t in maps.items():
+        write("maps", name, t)
+
+    locks = {
+        "typical": "1: POSIX  ADVISORY  WRITE 10781 fe:00:404740 0 EOF\n"
+                   "2: FLOCK  ADVISORY  WRITE 10901 fe:00:405890 0 EOF\n"
+                   "3: FLOCK  ADVISORY  READ 10901 fe:00:409352 0 EOF\n",
+        "waiters": "1: POSIX  ADVISORY  WRITE 100 fe:00:2001 0 EOF\n"
+                   "1: -> POSIX  ADVISORY  WRITE 200 fe:00:2001 0 EOF\n"
+                   "1:  -> POSIX  ADVISORY  READ 300 fe:00:2001 0 99\n",
+        "kinds": "3: OFDLCK ADVISORY  WRITE -1 103:1f:18446744073709551615 100 199\n"
+                 "4: LEASE  BREAKING  UNLCK 800 00:2d:17 0 EOF\n"
+                 "5: DELEG  ACTIVE    READ 0 00:2d:18 0 EOF\n"
+                 "6: POSIX  *NOINODE* WRITE 77 <none>:0 0 EOF\n"
+                 "7: FLOCK  MSNFS     RW 12 fe:00:1 0 EOF\n",
+    }
+    for name, t in locks.items():
+        write("locks", name, t)
+
+    packet_hdr = "sk               RefCnt Type Proto  Iface R Rmem   User   Inode\n"
+    write("packet", "sniffer", packet_hdr + "ffff8880058e8800 3      3    0003   0     1 0      0      2195813\n")
+    write("packet", "lldp", packet_hdr + "0000000000000000 3      2    88cc   2     0 4096   104    77\n"
+                    "0000000000000000 3      3    0800   7     1 0      0      80 99\n")
+    netlink_hdr = ("sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    "
+                   "Inode\n")
+    write("netlink", "kernel", netlink_hdr +
+          "00000000bf602d19 0   0          00000000 0        0        0     2        0        4       \n"
+          "000000001bd75e4b 9   4242       00000001 4352     0        1     2        7        560     \n")
+
+    write("passwd", "passwd", "root:x:0:0:root:/root:/bin/bash\n# comment\n"
+          "alice:x:1000:1000:Alice Liddell,Room 1,,:/home/alice:/bin/zsh\r\n"
+          "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n+@netgroup::::::\n")
+    write("passwd", "group", "root:x:0:\nsudo:x:27:alice,bob\nweird group:x:4000:a b,c\n")
+    write("passwd", "malformed", "x:1:2\n:x:1:1::/:/bin/sh\ntoolong:x:4294967296:0::/:/bin/sh\n")
+
+    write("cgroup", "v2", "0::/system.slice/ssh.service\n")
+    write("cgroup", "hybrid", "9:name=systemd:/\n4:memory:/process_api/0f9c\n3:cpuset:/\n0::/\n")
+    write("cgroup", "docker-v1", "12:pids:/docker/abc\n1:name=systemd:/docker/abc\n0::/\n")
+    write("cgroup", "colons", "2:cpu,cpuacct:/a:b c (deleted)\n")
 
 
 if __name__ == "__main__":
