@@ -6,6 +6,9 @@
 // Usage:
 //   SELECT i.ident, f.pid FROM proc_icmp i JOIN proc_fd f USING (inode);
 //
+// A ping socket is listed once bound, or once it sent (which binds it):
+// until then it is in no hash table and in no file.
+//
 // How it works: as proc_udp and proc_raw (tables/socket.h): the kernel prints
 // ping sockets in UDP's line format (net/ipv4/ping.c ping_v4_format_sock),
 // with the echo identifier where UDP prints the local port.
@@ -63,7 +66,7 @@ const TableDef& proc_icmp_def() {
   static const TableDef def = define_table<IcmpSource, kColumns>(
       "proc_icmp",
       "One row per line of /proc/net/icmp and /proc/net/icmp6 of every network namespace: every "
-      "ICMP ping socket (SOCK_DGRAM, IPPROTO_ICMP / ICMPV6), as unprivileged ping uses.");
+      "bound ICMP ping socket (SOCK_DGRAM, IPPROTO_ICMP / ICMPV6), as unprivileged ping uses.");
   return def;
 }
 
