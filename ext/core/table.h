@@ -118,9 +118,13 @@ class Table {
   virtual std::shared_ptr<Snapshot> snapshot() = 0;
 };
 
-// Module arguments, already parsed: root='...'.
+// Module arguments, already parsed: root='...', netns_dir='...'.
 struct TableArgs {
   std::string root = "/proc";
+  // Where named network namespaces are (`ip netns`): /run/netns for the
+  // /proc root, none for another root unless given. Empty: none.
+  std::string netns_dir;
+  bool netns_dir_given = false;
   ProcFsFactory procfs = default_procfs;
 };
 

@@ -3,6 +3,9 @@
 
 #include <limits.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "text/scan.h"
 
 namespace proctab {
@@ -32,36 +35,58 @@ std::string unquote(const TableDef& def, const std::string& key, std::string_vie
 
 }  // namespace
 
+namespace {
+
+// A path argument: non-empty, shorter than PATH_MAX, no NUL byte.
+std::string path_value(const TableDef& def, const std::string& key, std::string value) {
+  if (value.empty()) throw Error(std::string(def.name) + ": argument " + key + " is empty");
+  if (value.size() >= PATH_MAX) {
+    throw Error(std::string(def.name) + ": argument " + key + " is longer than PATH_MAX (" +
+                std::to_string(PATH_MAX) + " bytes)");
+  }
+  if (value.find('\0') != std::string::npos) {
+    throw Error(std::string(def.name) + ": argument " + key + " contains a NUL byte");
+  }
+  return value;
+}
+
+constexpr const char* kKnownKeys = "root, netns_dir";
+
+}  // namespace
+
 TableArgs parse_table_args(const TableDef& def, int argc, const char* const* argv,
                            ProcFsFactory procfs) {
   TableArgs args;
   args.procfs = std::move(procfs);
-  bool seen_root = false;
+  std::vector<std::string> seen;
   for (int i = 3; i < argc; ++i) {
     std::string_view arg = text::trim(argv[i]);
     size_t eq = arg.find('=');
     if (eq == std::string_view::npos) {
       throw Error(std::string(def.name) + ": argument '" + std::string(arg) +
-                  "' is not of the form key='value' (known keys: root)");
+                  "' is not of the form key='value' (known keys: " + kKnownKeys + ")");
     }
     std::string key(text::trim(arg.substr(0, eq)));
     std::string_view raw = text::trim(arg.substr(eq + 1));
-    if (key != "root") {
-      throw Error(std::string(def.name) + ": unknown argument '" + key + "' (known keys: root)");
+    if (key != "root" && key != "netns_dir") {
+      throw Error(std::string(def.name) + ": unknown argument '" + key +
+                  "' (known keys: " + kKnownKeys + ")");
     }
-    if (seen_root) throw Error(std::string(def.name) + ": argument root given twice");
-    seen_root = true;
-    std::string value = unquote(def, key, raw);
-    if (value.empty()) throw Error(std::string(def.name) + ": argument root is empty");
-    if (value.size() >= PATH_MAX) {
-      throw Error(std::string(def.name) + ": argument root is longer than PATH_MAX (" +
-                  std::to_string(PATH_MAX) + " bytes)");
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      throw Error(std::string(def.name) + ": argument " + key + " given twice");
     }
-    if (value.find('\0') != std::string::npos) {
-      throw Error(std::string(def.name) + ": argument root contains a NUL byte");
+    seen.push_back(key);
+    std::string value = path_value(def, key, unquote(def, key, raw));
+    if (key == "root") {
+      args.root = std::move(value);
+    } else {
+      args.netns_dir = std::move(value);
+      args.netns_dir_given = true;
     }
-    args.root = std::move(value);
   }
+  // The named namespaces (`ip netns`) are the live machine's: a fixture or
+  // another root has none unless netns_dir says where.
+  if (!args.netns_dir_given) args.netns_dir = args.root == "/proc" ? "/run/netns" : "";
   return args;
 }
 

@@ -15,4 +15,9 @@ std::shared_ptr<ProcFs> open_root(const TableDef& def, const TableArgs& args);
 std::shared_ptr<ProcFs> open_root_with(const TableDef& def, const TableArgs& args,
                                        const char* file);
 
+// The ProcFs of args.netns_dir, or null when there is none. A directory the
+// user named that cannot be opened is an Error; the default /run/netns that
+// does not exist (no `ip netns add` yet) is just no names.
+std::shared_ptr<ProcFs> open_netns_dir(const TableDef& def, const TableArgs& args);
+
 }  // namespace proctab

@@ -39,4 +39,13 @@ std::shared_ptr<ProcFs> open_root_with(const TableDef& def, const TableArgs& arg
   return fs;
 }
 
+std::shared_ptr<ProcFs> open_netns_dir(const TableDef& def, const TableArgs& args) {
+  if (args.netns_dir.empty()) return nullptr;
+  std::shared_ptr<ProcFs> fs = args.procfs(args.netns_dir);
+  if (fs && fs->ok()) return fs;
+  if (!args.netns_dir_given) return nullptr;
+  throw Error(std::string(def.name) + ": netns_dir '" + args.netns_dir +
+              "': " + strerror(fs ? fs->open_error() : ENOMEM));
+}
+
 }  // namespace proctab
