@@ -379,6 +379,19 @@ TEST_CASE("live: sockets in another network namespace, with their owner", "[netn
     CHECK(db.scalar("SELECT count(*) FROM proc_tcp WHERE netns = proctab_netns() AND netns = " +
                     ns) == "0");
     CHECK(db.scalar("SELECT count(*) FROM proc_udp WHERE netns = " + ns) == "1");
+    // Known by its name everywhere, as `ip netns` knows it.
+    const std::string name = "'proctab-test-" + std::to_string(getpid()) + "'";
+    CHECK(db.scalar("SELECT count(*) FROM proc_tcp WHERE netns_name = " + name) == "3");
+    CHECK(db.scalar("SELECT group_concat(DISTINCT netns_name) FROM proc_udp WHERE netns = " + ns) ==
+          name.substr(1, name.size() - 2));
+    const std::string fds = db.scalar("SELECT count(*) FROM proc_fd WHERE pid = " + pid);
+    CHECK(fds != "0");
+    CHECK(db.scalar("SELECT count(*) FROM proc_fd WHERE pid = " + pid +
+                    " AND netns_name = " + name) == fds);
+    CHECK(db.scalar("SELECT netns_name FROM proc_process WHERE pid = " + pid) ==
+          name.substr(1, name.size() - 2));
+    CHECK(db.scalar("SELECT count(*) FROM proc_tcp WHERE netns = proctab_netns() AND netns_name "
+                    "IS NOT NULL") == "0");
   }
   CHECK(testing::count_open_fds() == fds_before);
   CHECK(access(("/run/netns/proctab-test-" + std::to_string(getpid())).c_str(), F_OK) != 0);
@@ -465,4 +478,122 @@ TEST_CASE("live: this process's UDP and UNIX sockets, with their fds", "[udp][un
   // And from the socket side: the path names its owner.
   CHECK(db.query("SELECT f.fd FROM proc_unix u JOIN proc_fd f USING (inode) WHERE u.path = '" +
                  path + "'") == Rows{{std::to_string(listener)}});
+}
+
+namespace {
+
+// Leaves a TIME_WAIT socket in the namespace and exits: afterwards no process
+// is in it, and only its /run/netns entry holds it.
+bool leave_time_wait(const std::string& netns_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    alarm(20);
+    int ns = open(netns_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (ns < 0 || setns(ns, CLONE_NEWNET) != 0) _exit(1);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(9099);
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        listen(listener, 4) != 0 ||
+        connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      _exit(1);
+    }
+    int served = accept(listener, nullptr, nullptr);
+    close(client);  // the client closes first: it ends in TIME_WAIT
+    char c;
+    while (read(served, &c, 1) > 0) {
+    }
+    close(served);
+    usleep(100 * 1000);  // the last ACK
+    _exit(0);
+  }
+  int status = 0;
+  return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+         WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("live: a namespace held only by its /run/netns name is read too", "[netns][live]") {
+  if (!have_ip_netns()) {
+    WARN("skipped: needs root and iproute2's `ip netns`");
+    return;
+  }
+  int fds_before = testing::count_open_fds();
+  {
+    ScopedNetns netns;
+    REQUIRE(netns.ok());
+    struct stat st;
+    REQUIRE(stat(netns.path().c_str(), &st) == 0);
+    const std::string ns = std::to_string(st.st_ino);
+    REQUIRE(leave_time_wait(netns.path()));
+    const std::string name = "proctab-test-" + std::to_string(getpid());
+    Db db;
+    // No process is in it: only entering it (a thread's setns) can read it.
+    CHECK(db.scalar("SELECT count(*) FROM proc_process WHERE netns = " + ns) == "0");
+    Rows rows = db.query(
+        "SELECT state, local_port, remote_port, netns, netns_name FROM proc_tcp "
+        "WHERE netns_name = '" +
+        name + "'");
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0] == std::vector<std::string>{"TIME_WAIT", rows[0][1], "9099", ns, name});
+    CHECK(db.scalar("SELECT count(*) FROM proc_tcp WHERE netns = " + ns) == "1");
+    // The reader's own namespace is untouched by the visit.
+    CHECK(db.scalar("SELECT proctab_netns() != " + ns) == "1");
+    // A netns_dir that is not the live one: no names, no extra namespaces.
+    TempTree empty;
+    empty.mkdir("netns");
+    db.exec("CREATE VIRTUAL TABLE temp.t USING proc_tcp(netns_dir='" + empty.path() + "/netns')");
+    CHECK(db.scalar("SELECT count(*) FROM t WHERE netns = " + ns) == "0");
+    CHECK(db.scalar("SELECT count(*) FROM t WHERE netns_name IS NOT NULL") == "0");
+  }
+  CHECK(testing::count_open_fds() == fds_before);
+}
+
+TEST_CASE("fixture: netns_dir entries that are not namespaces, and faults entering one",
+          "[netns][faults]") {
+  TempTree tree;
+  tree.write("net/tcp", std::string(testing::kHeader) + tcp_line(0, 80, 7));
+  tree.mkdir("self");
+  tree.write("names/plain-file", "not a namespace");
+  Db db;
+  db.exec("CREATE VIRTUAL TABLE temp.t USING proc_tcp(root='" + tree.path() + "', netns_dir='" +
+          tree.path() + "/names')");
+  // The plain file is listed as a name but cannot be entered (EINVAL): skipped.
+  CHECK(db.scalar("SELECT count(*) FROM t") == "1");
+  CHECK(db.scalar("SELECT count(*) FROM t WHERE netns_name IS NOT NULL") == "0");
+  // A name that opens as a namespace but may not be entered (EPERM from
+  // setns, as for a non-root reader): skipped, never an error.
+  struct NoEntry final : proctab::ProcFs {
+    using ProcFs::ProcFs;
+    proctab::Fd open_netns(int, const char*, int& err) override {
+      err = 0;
+      return proctab::Fd(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
+    }
+    int in_netns(int, const std::function<int()>&) override {
+      ++entered;
+      return EPERM;
+    }
+    int entered = 0;
+  };
+  auto made = std::make_shared<std::vector<std::shared_ptr<NoEntry>>>();
+  Db denied([made](const std::string& root) {
+    auto fs = std::make_shared<NoEntry>(root);
+    made->push_back(fs);
+    return fs;
+  });
+  denied.exec("CREATE VIRTUAL TABLE temp.t USING proc_tcp(root='" + tree.path() + "', netns_dir='" +
+              tree.path() + "/names')");
+  CHECK(denied.scalar("SELECT count(*) FROM t") == "1");
+  int entered = 0;
+  for (auto& fs : *made) entered += fs->entered;
+  CHECK(entered == 1);
+  CHECK_THAT(db.error_of("CREATE VIRTUAL TABLE temp.u USING proc_tcp(root='" + tree.path() +
+                         "', netns_dir='" + tree.path() + "/nope')"),
+             Catch::Contains("netns_dir '" + tree.path() + "/nope'"));
+  CHECK_THAT(db.error_of("CREATE VIRTUAL TABLE temp.v USING proc_tcp(netns_dir='')"),
+             Catch::Contains("argument netns_dir is empty"));
 }

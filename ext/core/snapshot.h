@@ -113,11 +113,16 @@ class SnapshotCursor final : public Cursor {
     if (matchers_.size() < n) matchers_.resize(n);
     for (size_t i = 0; i < n; ++i) set_matcher(matchers_[i], request.constraints[i]);
     active_ = n;
-    // Re-check integer columns first: cheap, and as selective as any.
-    std::stable_sort(matchers_.begin(), matchers_.begin() + static_cast<long>(n),
-                     [](const Matcher& a, const Matcher& b) {
-                       return a.affinity == Affinity::kInteger && b.affinity != Affinity::kInteger;
-                     });
+    // Re-check integer columns first: cheap, and as selective as any. (An
+    // insertion sort of a few elements: std::stable_sort allocates a buffer,
+    // once per outer row of a join.)
+    for (size_t i = 1; i < n; ++i) {
+      for (size_t j = i; j > 0 && matchers_[j].affinity == Affinity::kInteger &&
+                         matchers_[j - 1].affinity != Affinity::kInteger;
+           --j) {
+        std::swap(matchers_[j], matchers_[j - 1]);
+      }
+    }
     hits_.clear();
     use_hits_ = n > 0;
     skip_matcher_ = SIZE_MAX;
@@ -128,10 +133,13 @@ class SnapshotCursor final : public Cursor {
       // address columns are never indexed when its ports are enough).
       size_t order[64];
       const size_t considered = n < 64 ? n : 64;
-      for (size_t i = 0; i < considered; ++i) order[i] = i;
-      std::stable_sort(order, order + considered, [&](size_t a, size_t b) {
-        return keeps(matchers_[a]) < keeps(matchers_[b]);
-      });
+      for (size_t i = 0; i < considered; ++i) {
+        size_t j = i;
+        for (; j > 0 && keeps(matchers_[order[j - 1]]) > keeps(matchers_[i]); --j) {
+          order[j] = order[j - 1];
+        }
+        order[j] = i;
+      }
       size_t best = order[0];
       uint64_t best_rows = UINT64_MAX;
       for (size_t k = 0; k < considered && best_rows > kFewRows; ++k) {
@@ -288,7 +296,7 @@ class SourceTable final : public Table {
 template <typename Source, const auto& kColumns>
 TableDef define_table(const char* name, const char* doc) {
   static_assert(columns_are_valid(kColumns), "column names must be unique; pushdown below 63");
-  TableDef def{name, doc, {}, kArgRoot, nullptr};
+  TableDef def{name, doc, {}, kArgRoot | kArgNetnsDir, nullptr};
   // A source reading files outside procfs says which arguments it takes.
   if constexpr (requires { Source::kArguments; }) def.arguments = Source::kArguments;
   for (const auto& c : kColumns) {

@@ -120,13 +120,18 @@ class Table {
 
 // Which module arguments a table takes (TableDef::arguments).
 enum TableArgument : unsigned {
-  kArgRoot = 1,  // root='...': the procfs mount to read (default /proc)
-  kArgEtc = 2,   // etc='...': the directory holding passwd and group (default /etc)
+  kArgRoot = 1,      // root='...': the procfs mount to read (default /proc)
+  kArgNetnsDir = 2,  // netns_dir='...': where named network namespaces are (default /run/netns)
+  kArgEtc = 4,       // etc='...': the directory holding passwd and group (default /etc)
 };
 
-// Module arguments, already parsed: root='...', etc='...'.
+// Module arguments, already parsed: root='...', netns_dir='...', etc='...'.
 struct TableArgs {
   std::string root = "/proc";
+  // Where named network namespaces are (`ip netns`): /run/netns for the
+  // /proc root, none for another root unless given. Empty: none.
+  std::string netns_dir;
+  bool netns_dir_given = false;
   std::string etc = "/etc";
   bool etc_given = false;  // etc='...' was named (so a failure to open it is an error)
   ProcFsFactory procfs = default_procfs;
@@ -136,7 +141,7 @@ struct TableDef {
   const char* name;
   const char* doc;  // one paragraph for README (its first sentence for --help)
   std::vector<ColumnInfo> columns;
-  unsigned arguments = kArgRoot;  // TableArgument bits
+  unsigned arguments = kArgRoot | kArgNetnsDir;  // TableArgument bits
   // Builds the table; throws Error naming the argument or path at fault.
   std::unique_ptr<Table> (*make)(const TableDef& def, const TableArgs& args);
 };

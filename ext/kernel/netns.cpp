@@ -28,6 +28,30 @@ std::optional<uint64_t> own_netns(ProcFs& fs) {
   return read_netns_link(fs, "self/ns/net");
 }
 
+NetnsNames::NetnsNames(ProcFs* dir) {
+  if (!dir || !dir->ok()) return;
+  int err;
+  Fd listing = dir->open_dir(dir->root_fd(), ".", err);
+  if (!listing.valid()) return;
+  std::vector<std::string> names;
+  if (dir->list_names(listing.get(), names) != 0) return;
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    uint64_t inode;
+    if (dir->inode_of(dir->root_fd(), name.c_str(), inode) != 0) continue;  // removed meanwhile
+    by_name_.emplace(name, inode);
+    std::string& all = names_[inode];
+    if (!all.empty()) all += ',';
+    all += name;
+  }
+}
+
+std::optional<std::string> NetnsNames::name(uint64_t ns) const {
+  auto it = names_.find(ns);
+  if (it == names_.end()) return std::nullopt;
+  return it->second;
+}
+
 NetnsFilter::NetnsFilter(std::vector<uint64_t> only) : all_(false), only_(std::move(only)) {
   std::sort(only_.begin(), only_.end());
   only_.erase(std::unique(only_.begin(), only_.end()), only_.end());
@@ -53,18 +77,30 @@ std::optional<uint64_t> NetnsDirectory::own() {
   return own_;
 }
 
+const NetnsNames& NetnsDirectory::names() {
+  if (!names_) names_.emplace(named_.get());
+  return *names_;
+}
+
 void NetnsDirectory::discover() {
   if (discovered_) return;
   discovered_ = true;
-  std::vector<int32_t> pids;
-  if (fs_->list_pids(pids) != 0) return;
   const std::optional<uint64_t> own_ns = own();
-  for (int32_t pid : pids) {
-    std::optional<uint64_t> ns = pid_netns(*fs_, pid);
-    if (!ns || ns == own_ns) continue;  // vanished or not ours to inspect; or the own one
-    auto [it, fresh] = pids_.try_emplace(*ns);
-    if (fresh) order_.push_back(*ns);
-    it->second.push_back(pid);
+  std::vector<int32_t> pids;
+  if (fs_->list_pids(pids) == 0) {
+    for (int32_t pid : pids) {
+      std::optional<uint64_t> ns = pid_netns(*fs_, pid);
+      if (!ns || ns == own_ns) continue;  // vanished or not ours to inspect; or the own one
+      auto [it, fresh] = pids_.try_emplace(*ns);
+      if (fresh) order_.push_back(*ns);
+      it->second.push_back(pid);
+    }
+  }
+  // Named namespaces no process of ours is in.
+  for (const auto& [name, ns] : names().by_name()) {
+    if (ns == own_ns || pids_.count(ns)) continue;
+    pids_.try_emplace(ns);
+    order_.push_back(ns);
   }
 }
 

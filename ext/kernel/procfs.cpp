@@ -1,20 +1,26 @@
 // procfs.cpp — see procfs.h. Plain syscalls: openat2 (openat on old
-// kernels), read, getdents64, readlinkat. No stat() and no path building
-// beyond "PID/fd"-style joins.
+// kernels), read, getdents64, readlinkat, fstat of an O_PATH descriptor,
+// setns on a helper thread. No path building beyond "PID/fd"-style joins.
 #include "kernel/procfs.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
+#include <system_error>
+#include <thread>
 
 namespace proctab {
 
@@ -184,6 +190,100 @@ int ProcFs::list_pids(std::vector<int32_t>& out) {
   Fd root = open_dir(root_fd(), ".", err);
   if (!root.valid()) return err;
   return list_numeric(root.get(), out);
+}
+
+int ProcFs::list_names(int dir_fd, std::vector<std::string>& out) {
+  counters.dirs_listed.fetch_add(1, std::memory_order_relaxed);
+  alignas(8) char buf[32 * 1024];
+  for (;;) {
+    long n = sys_getdents(dir_fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) return 0;
+    for (long pos = 0; pos + static_cast<long>(sizeof(LinuxDirent64)) <= n;) {
+      auto* entry = reinterpret_cast<LinuxDirent64*>(buf + pos);
+      if (entry->d_reclen == 0) return EIO;
+      std::string_view name(entry->d_name);
+      if (name != "." && name != "..") out.emplace_back(name);
+      pos += entry->d_reclen;
+    }
+  }
+}
+
+int ProcFs::inode_of(int dir_fd, const char* path, uint64_t& inode) {
+  int fd;
+  do {
+    fd = sys_open(dir_fd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) return errno;
+  Fd guard(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return errno;
+  inode = static_cast<uint64_t>(st.st_ino);
+  return 0;
+}
+
+Fd ProcFs::open_netns(int dir_fd, const char* path, int& err) {
+  // The parent beneath the root (as read_link does), then the last
+  // component with plain openat: ns/net is a magic link, which
+  // RESOLVE_BENEATH would refuse.
+  const char* slash = strrchr(path, '/');
+  Fd parent;
+  if (slash) {
+    std::string dir(path, static_cast<size_t>(slash - path));
+    int pfd;
+    do {
+      pfd = sys_open(dir_fd, dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    } while (pfd < 0 && errno == EINTR);
+    if (pfd < 0) {
+      err = errno;
+      return Fd();
+    }
+    parent = Fd(pfd);
+    dir_fd = pfd;
+    path = slash + 1;
+  }
+  int fd;
+  do {
+    fd = ::openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    err = errno;
+    return Fd();
+  }
+  Fd ns(fd);
+  if (::ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+    err = EINVAL;  // not a network namespace: a fixture's file, or another kind
+    return Fd();
+  }
+  err = 0;
+  return ns;
+}
+
+int ProcFs::in_netns(int ns_fd, const std::function<int()>& fn) {
+  int result = 0;
+  std::exception_ptr failure;
+  try {
+    std::thread worker([&] {
+      // setns(CLONE_NEWNET) changes only this thread's network namespace.
+      if (::setns(ns_fd, CLONE_NEWNET) != 0) {
+        result = errno;
+        return;
+      }
+      try {
+        result = fn();
+      } catch (...) {
+        failure = std::current_exception();  // rethrown on the caller's thread
+      }
+    });
+    worker.join();
+  } catch (const std::system_error& e) {
+    return e.code().value() ? e.code().value() : EAGAIN;  // no thread could be started
+  }
+  if (failure) std::rethrow_exception(failure);
+  return result;
 }
 
 long ProcFs::read_link(int dir_fd, const char* name, char* buf, size_t size) {

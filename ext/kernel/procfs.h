@@ -142,6 +142,29 @@ class ProcFs {
 
   // True if the root is a procfs mount (its fd links are magic links).
   bool is_procfs() const { return procfs_; }
+  // Appends every entry name of the open directory but "." and "..", in
+  // directory order (the names of /run/netns). Returns 0 or an errno value.
+  virtual int list_names(int dir_fd, std::vector<std::string>& out);
+
+  // The inode number of `path` (relative to dir_fd, resolved beneath it, the
+  // last component not followed if a symlink): what `ip netns identify`
+  // compares for a /run/netns entry. Returns 0 or an errno value.
+  virtual int inode_of(int dir_fd, const char* path, uint64_t& inode);
+
+  // Opens a network namespace file: "PID/ns/net" (a magic link: its parent
+  // is resolved beneath dir_fd, the link itself followed as procfs intends)
+  // or a bind mount such as a /run/netns entry. The result is checked to be
+  // a network namespace (NS_GET_NSTYPE), so a planted file is refused
+  // (EINVAL). Returns an invalid Fd and sets `err` on failure.
+  virtual Fd open_netns(int dir_fd, const char* path, int& err);
+
+  // Runs `fn` on a short-lived thread that has joined the network namespace
+  // `ns_fd` (setns: needs CAP_SYS_ADMIN over it), and waits for it. A socket
+  // the thread creates stays in that namespace; /proc/thread-self/net is
+  // that namespace's. Returns fn's result, or the errno of setns / of
+  // starting the thread; an exception fn throws is rethrown here. The
+  // calling thread's namespace never changes.
+  virtual int in_netns(int ns_fd, const std::function<int()>& fn);
 
   IoCounters counters;
 

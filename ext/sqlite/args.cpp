@@ -3,6 +3,9 @@
 
 #include <limits.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "text/scan.h"
 
 namespace proctab {
@@ -30,17 +33,18 @@ std::string unquote(const TableDef& def, const std::string& key, std::string_vie
   return out;
 }
 
-// "root, etc": the keys a table takes, for error messages.
+// The keys a table takes, for error messages: "root, netns_dir, etc".
 std::string known_keys(const TableDef& def) {
   std::string keys;
-  if (def.arguments & kArgRoot) keys = "root";
-  if (def.arguments & kArgEtc) keys += keys.empty() ? "etc" : ", etc";
+  auto add = [&](const char* key) { keys += (keys.empty() ? "" : ", ") + std::string(key); };
+  if (def.arguments & kArgRoot) add("root");
+  if (def.arguments & kArgNetnsDir) add("netns_dir");
+  if (def.arguments & kArgEtc) add("etc");
   return keys.empty() ? "none" : keys;
 }
 
-// A path argument's value, checked.
-std::string path_value(const TableDef& def, const std::string& key, std::string_view raw) {
-  std::string value = unquote(def, key, raw);
+// A path argument: non-empty, shorter than PATH_MAX, no NUL byte.
+std::string path_value(const TableDef& def, const std::string& key, std::string value) {
   const std::string what = std::string(def.name) + ": argument " + key;
   if (value.empty()) throw Error(what + " is empty");
   if (value.size() >= PATH_MAX) {
@@ -56,7 +60,7 @@ TableArgs parse_table_args(const TableDef& def, int argc, const char* const* arg
                            ProcFsFactory procfs) {
   TableArgs args;
   args.procfs = std::move(procfs);
-  bool seen_root = false;
+  std::vector<std::string> seen;
   for (int i = 3; i < argc; ++i) {
     std::string_view arg = text::trim(argv[i]);
     size_t eq = arg.find('=');
@@ -66,17 +70,32 @@ TableArgs parse_table_args(const TableDef& def, int argc, const char* const* arg
     }
     std::string key(text::trim(arg.substr(0, eq)));
     std::string_view raw = text::trim(arg.substr(eq + 1));
-    const bool root = key == "root" && (def.arguments & kArgRoot);
-    const bool etc = key == "etc" && (def.arguments & kArgEtc);
-    if (!root && !etc) {
+    const unsigned bit = key == "root"        ? kArgRoot
+                         : key == "netns_dir" ? kArgNetnsDir
+                         : key == "etc"       ? kArgEtc
+                                              : 0;
+    if (!(def.arguments & bit)) {
       throw Error(std::string(def.name) + ": unknown argument '" + key +
                   "' (known keys: " + known_keys(def) + ")");
     }
-    bool& seen = root ? seen_root : args.etc_given;
-    if (seen) throw Error(std::string(def.name) + ": argument " + key + " given twice");
-    seen = true;
-    (root ? args.root : args.etc) = path_value(def, key, raw);
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      throw Error(std::string(def.name) + ": argument " + key + " given twice");
+    }
+    seen.push_back(key);
+    std::string value = path_value(def, key, unquote(def, key, raw));
+    if (bit == kArgRoot) {
+      args.root = std::move(value);
+    } else if (bit == kArgNetnsDir) {
+      args.netns_dir = std::move(value);
+      args.netns_dir_given = true;
+    } else {
+      args.etc = std::move(value);
+      args.etc_given = true;
+    }
   }
+  // The named namespaces (`ip netns`) are the live machine's: a fixture or
+  // another root has none unless netns_dir says where.
+  if (!args.netns_dir_given) args.netns_dir = args.root == "/proc" ? "/run/netns" : "";
   return args;
 }
 

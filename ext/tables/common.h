@@ -45,5 +45,9 @@ std::unordered_map<uint32_t, std::string> read_user_names(ProcFs* etc);
 // A device as decimal "MAJOR:MINOR", the form of mountinfo and lsblk (maps and
 // locks print it in hex; every proctab table converts).
 void device_text(uint32_t major, uint32_t minor, ResultSink& out);
+// The ProcFs of args.netns_dir, or null when there is none. A directory the
+// user named that cannot be opened is an Error; the default /run/netns that
+// does not exist (no `ip netns add` yet) is just no names.
+std::shared_ptr<ProcFs> open_netns_dir(const TableDef& def, const TableArgs& args);
 
 }  // namespace proctab

@@ -35,6 +35,7 @@
 #include "kernel/netns.h"
 #include "parse/fd.h"
 #include "tables/common.h"
+#include "tables/socket.h"  // kNetnsNameDoc
 
 namespace proctab {
 
@@ -58,15 +59,16 @@ class FdSource {
   using Row = FdRow;
   struct Config {
     std::shared_ptr<ProcFs> fs;
+    std::shared_ptr<ProcFs> named;  // /run/netns, or null
   };
   static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root(def, args)};
+    return {open_root(def, args), open_netns_dir(def, args)};
   }
   // A full walk reads every process's fd directory: about twice the work of
   // reading net/tcp (see bench/). pid and fd together name one row.
   static constexpr Plan plan();
 
-  explicit FdSource(const Config& config) : fs_(config.fs) {}
+  explicit FdSource(const Config& config) : fs_(config.fs), named_(config.named) {}
   void load(const Request& request, Rows<Row>& rows);
 
   // fdinfo of a row, read on first use.
@@ -94,6 +96,12 @@ class FdSource {
   std::optional<uint64_t> netns(int32_t pid) const {
     return netns_[pid].get([&] { return pid_netns(*fs_, pid); });
   }
+  // The name of that namespace (`ip netns`), if it has one.
+  std::optional<std::string> netns_name(int32_t pid) const {
+    auto ns = netns(pid);
+    if (!ns) return std::nullopt;
+    return names_.get([&] { return NetnsNames(named_.get()); }).name(*ns);
+  }
 
  private:
   static uint64_t fd_key(int32_t pid, int32_t fd) {
@@ -106,6 +114,8 @@ class FdSource {
   void load_all(Rows<Row>& rows);
 
   std::shared_ptr<ProcFs> fs_;
+  std::shared_ptr<ProcFs> named_;
+  Lazy<NetnsNames> names_;
   TextArena arena_;
   std::unordered_set<int32_t> listed_;  // pids whose fd directory was read
   std::unordered_set<uint64_t> links_;  // (pid, fd) read one by one
@@ -200,6 +210,11 @@ constexpr std::array kColumns = {
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
         auto ns = s.netns(r.pid);
         ns ? out.integer(static_cast<int64_t>(*ns)) : out.null();
+      }},
+    C{"netns_name", A::kText, pushed(0.5), kNetnsNameDoc,
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        auto name = s.netns_name(r.pid);
+        name ? out.text(*name) : out.null();
       }},
     C{"file_dev", A::kText, kNotPushed,
       "Device of the open file, decimal 'MAJOR:MINOR' as stat(2) reports it (lsof's DEVICE with "

@@ -43,6 +43,7 @@ constexpr std::array kColumns = {
     with_doc(inet_columns::uid<IcmpSource>, dgram_columns::kUidDoc),
     socket_columns::inode<IcmpSource>,
     socket_columns::netns<IcmpSource>,
+    socket_columns::netns_name<IcmpSource>,
     dgram_columns::bucket<IcmpSource>,
     socket_columns::refcount<IcmpSource>,
     socket_columns::pointer<IcmpSource>,

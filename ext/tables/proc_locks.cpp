@@ -30,6 +30,7 @@ namespace {
 class LocksSource {
  public:
   using Row = LockRow;
+  static constexpr unsigned kArguments = kArgRoot;  // no network namespaces here
   struct Config {
     std::shared_ptr<ProcFs> fs;
   };

@@ -55,6 +55,7 @@ using SmapsByStart = std::unordered_map<uint64_t, SmapsFigures>;
 class MapsSource {
  public:
   using Row = MapRow;
+  static constexpr unsigned kArguments = kArgRoot;  // no network namespaces here
   struct Config {
     std::shared_ptr<ProcFs> fs;
   };

@@ -19,16 +19,16 @@ namespace {
 class NetlinkSource {
  public:
   using Row = SocketRow<NetlinkRow>;
-  struct Config {
-    std::shared_ptr<ProcFs> fs;
-  };
+  using Config = SocketConfig;
   static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root_with(def, args, "net/netlink")};
+    return {open_root_with(def, args, "net/netlink"), open_netns_dir(def, args)};
   }
   static constexpr Plan plan() { return {100, 100}; }
 
-  explicit NetlinkSource(const Config& config) : files_(config.fs, "proc_netlink") {}
+  explicit NetlinkSource(const Config& config) : files_(config.fs, config.named, "proc_netlink") {}
   void load(const Request& request, Rows<Row>& rows);
+
+  std::optional<std::string> netns_name(uint64_t ns) const { return files_.names().name(ns); }
 
  private:
   SocketFiles files_;
@@ -73,6 +73,7 @@ constexpr std::array kColumns = {
       [](const NetlinkSource&, const Row& r, ResultSink& out) { out.integer(r.drops); }},
     socket_columns::inode<NetlinkSource>,
     socket_columns::netns<NetlinkSource>,
+    socket_columns::netns_name<NetlinkSource>,
 };
 
 constexpr int kNetns = column_index(kColumns, "netns");

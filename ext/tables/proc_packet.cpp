@@ -21,16 +21,16 @@ namespace {
 class PacketSource {
  public:
   using Row = SocketRow<PacketRow>;
-  struct Config {
-    std::shared_ptr<ProcFs> fs;
-  };
+  using Config = SocketConfig;
   static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root_with(def, args, "net/packet")};
+    return {open_root_with(def, args, "net/packet"), open_netns_dir(def, args)};
   }
   static constexpr Plan plan() { return {20, 20}; }
 
-  explicit PacketSource(const Config& config) : files_(config.fs, "proc_packet") {}
+  explicit PacketSource(const Config& config) : files_(config.fs, config.named, "proc_packet") {}
   void load(const Request& request, Rows<Row>& rows);
+
+  std::optional<std::string> netns_name(uint64_t ns) const { return files_.names().name(ns); }
 
  private:
   SocketFiles files_;
@@ -81,6 +81,7 @@ constexpr std::array kColumns = {
       [](const PacketSource&, const Row& r, ResultSink& out) { out.integer(r.uid); }},
     socket_columns::inode<PacketSource>,
     socket_columns::netns<PacketSource>,
+    socket_columns::netns_name<PacketSource>,
 };
 
 constexpr int kNetns = column_index(kColumns, "netns");

@@ -38,6 +38,7 @@
 #include "parse/cgroup.h"
 #include "parse/process.h"
 #include "tables/common.h"
+#include "tables/socket.h"  // kNetnsNameDoc
 
 namespace proctab {
 
@@ -56,18 +57,20 @@ struct ProcRow {
 class ProcessSource {
  public:
   using Row = ProcRow;
-  static constexpr unsigned kArguments = kArgRoot | kArgEtc;  // etc: for `user`
+  static constexpr unsigned kArguments = kArgRoot | kArgNetnsDir | kArgEtc;  // etc: for `user`
   struct Config {
     std::shared_ptr<ProcFs> fs;
+    std::shared_ptr<ProcFs> named;  // /run/netns, or null
     EtcRoot etc;
   };
   static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root(def, args), EtcRoot(def, args)};
+    return {open_root(def, args), open_netns_dir(def, args), EtcRoot(def, args)};
   }
   // A full scan reads one stat file per process (a few hundred).
   static constexpr Plan plan();
 
-  explicit ProcessSource(const Config& config) : fs_(config.fs), etc_(config.etc) {}
+  explicit ProcessSource(const Config& config)
+      : fs_(config.fs), named_(config.named), etc_(config.etc) {}
   void load(const Request& request, Rows<Row>& rows);
 
   const ProcStatus& status(const Row& r) const {
@@ -114,6 +117,11 @@ class ProcessSource {
   std::optional<uint64_t> netns(const Row& r) const {
     return r.netns.get([&] { return pid_netns(*fs_, static_cast<int32_t>(r.stat.pid)); });
   }
+  std::optional<std::string> netns_name(const Row& r) const {
+    auto ns = netns(r);
+    if (!ns) return std::nullopt;
+    return names_.get([&] { return NetnsNames(named_.get()); }).name(*ns);
+  }
   // <root>/stat's btime: boot time, seconds since the epoch.
   std::optional<int64_t> btime() const {
     return btime_.get([&]() -> std::optional<int64_t> {
@@ -132,6 +140,8 @@ class ProcessSource {
   void read_process(int32_t pid, Rows<Row>& rows);
 
   std::shared_ptr<ProcFs> fs_;
+  std::shared_ptr<ProcFs> named_;
+  Lazy<NetnsNames> names_;
   EtcRoot etc_;
   Lazy<std::unordered_map<uint32_t, std::string>> users_;
   std::unordered_set<int32_t> read_;  // pids whose stat was read (present or not)
@@ -257,6 +267,11 @@ constexpr std::array kColumns = {
       [](const S& s, const ProcRow& r, ResultSink& out) {
         auto ns = s.netns(r);
         ns ? out.integer(static_cast<int64_t>(*ns)) : out.null();
+      }},
+    C{"netns_name", A::kText, pushed(0.5), kNetnsNameDoc,
+      [](const S& s, const ProcRow& r, ResultSink& out) {
+        auto name = s.netns_name(r);
+        name ? out.text(*name) : out.null();
       }},
     C{"user", A::kText, pushed(1.0 / 10),
       "Name of uid (the real user) in the passwd file of the etc root (/etc, or etc='DIR'), "

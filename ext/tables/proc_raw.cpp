@@ -50,6 +50,7 @@ constexpr std::array kColumns = {
     with_doc(inet_columns::uid<RawSource>, dgram_columns::kUidDoc),
     socket_columns::inode<RawSource>,
     socket_columns::netns<RawSource>,
+    socket_columns::netns_name<RawSource>,
     dgram_columns::bucket<RawSource>,
     socket_columns::refcount<RawSource>,
     socket_columns::pointer<RawSource>,

@@ -61,6 +61,7 @@ constexpr std::array kColumns = {
     with_doc(socket_columns::inode<TcpSource>,
              "Socket inode: joins proc_fd.inode. 0 for timewait and request rows (no file)."),
     socket_columns::netns<TcpSource>,
+    socket_columns::netns_name<TcpSource>,
     C{"kind", A::kText, kNotPushed,
       "Which kernel printer wrote the line: 'socket' (a full socket, 17 fields), 'request' (a "
       "SYN_RECV request sock) or 'timewait' (TIME_WAIT, or FIN_WAIT2 of a closed socket).",

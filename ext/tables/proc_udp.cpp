@@ -44,6 +44,7 @@ constexpr std::array kColumns = {
              "Owner's user id, mapped into the reader's user namespace."),
     socket_columns::inode<UdpSource>,
     socket_columns::netns<UdpSource>,
+    socket_columns::netns_name<UdpSource>,
     C{"bucket", Affinity::kInteger, kNotPushed,
       "The 'sl' column: the socket's hash bucket (sockets bound to ports that hash alike share "
       "it). Not a key.",

@@ -25,16 +25,15 @@ namespace {
 class UnixSource {
  public:
   using Row = SocketRow<UnixRow>;
-  struct Config {
-    std::shared_ptr<ProcFs> fs;
-  };
+  using Config = SocketConfig;
   static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root_with(def, args, "net/unix")};
+    return {open_root_with(def, args, "net/unix"), open_netns_dir(def, args)};
   }
   static constexpr Plan plan() { return {1000, 1000}; }
 
-  explicit UnixSource(const Config& config) : files_(config.fs, "proc_unix") {}
+  explicit UnixSource(const Config& config) : files_(config.fs, config.named, "proc_unix") {}
   void load(const Request& request, Rows<Row>& rows);
+  std::optional<std::string> netns_name(uint64_t ns) const { return files_.names().name(ns); }
 
  private:
   SocketFiles files_;
@@ -93,6 +92,7 @@ constexpr std::array kColumns = {
         r.has_path ? out.integer(r.abstract ? 1 : 0) : out.null();
       }},
     socket_columns::netns<UnixSource>,
+    socket_columns::netns_name<UnixSource>,
 };
 
 constexpr int kNetns = column_index(kColumns, "netns");

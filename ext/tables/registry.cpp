@@ -87,4 +87,13 @@ void device_text(uint32_t major, uint32_t minor, ResultSink& out) {
   out.text(std::string_view(text, static_cast<size_t>(n)));
 }
 
+std::shared_ptr<ProcFs> open_netns_dir(const TableDef& def, const TableArgs& args) {
+  if (args.netns_dir.empty()) return nullptr;
+  std::shared_ptr<ProcFs> fs = args.procfs(args.netns_dir);
+  if (fs && fs->ok()) return fs;
+  if (!args.netns_dir_given) return nullptr;
+  throw Error(std::string(def.name) + ": netns_dir '" + args.netns_dir +
+              "': " + strerror(fs ? fs->open_error() : ENOMEM));
+}
+
 }  // namespace proctab

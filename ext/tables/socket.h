@@ -36,12 +36,22 @@ struct SocketRow : Parsed {
 // The namespaces a `netns` constraint names (every one without it).
 NetnsFilter netns_filter(const Constraint* netns);
 
+// What every table with a netns column needs to open at CREATE time: its
+// root, and the named-namespace directory (null: none).
+struct SocketConfig {
+  std::shared_ptr<ProcFs> fs;
+  std::shared_ptr<ProcFs> named;
+};
+
 // Reads /proc/net files into a snapshot, once per network namespace each.
 class SocketFiles {
  public:
-  SocketFiles(std::shared_ptr<ProcFs> fs, const char* table) : dir_(fs), fs_(fs), table_(table) {}
+  SocketFiles(std::shared_ptr<ProcFs> fs, std::shared_ptr<ProcFs> named, const char* table)
+      : dir_(fs, std::move(named)), fs_(fs), table_(table) {}
 
   ProcFs& fs() const { return *fs_; }
+  // The names of the named namespaces (read on first use).
+  const NetnsNames& names() const { return dir_.names(); }
 
   // Reads `file` (slot: its number among the table's files) in every
   // namespace `netns` allows that has not been read yet: parse(path, rows)
@@ -85,7 +95,7 @@ class SocketFiles {
     while (rows.size() > kept) rows.pop_back();
   }
 
-  NetnsDirectory dir_;
+  mutable NetnsDirectory dir_;  // its caches fill on first use
   std::shared_ptr<ProcFs> fs_;
   const char* table_;
   std::vector<NetnsDirectory::Loaded> loaded_;  // per file
@@ -115,6 +125,11 @@ inline constexpr const char* kPointerDoc =
     "Kernel address of the socket as printed (%pK: hashed, or zeros under kptr_restrict). "
     "Opaque text.";
 
+inline constexpr const char* kNetnsNameDoc =
+    "The namespace's name (`ip netns list`: an entry of /run/netns, or of the netns_dir module "
+    "argument), several joined by ','; NULL for a namespace without one (the host's, a "
+    "container's).";
+
 void inet_address(int family, const uint8_t* bytes, ResultSink& out);
 // An inet state number as its name, or an unknown one as decimal text.
 void tcp_state_text(uint32_t st, ResultSink& out);
@@ -126,6 +141,14 @@ inline constexpr Column<S> netns = {"netns", Affinity::kInteger, pushed(0.5), kN
                                     [](const S&, const auto& r, ResultSink& out) {
                                       r.netns < 0 ? out.null() : out.integer(r.netns);
                                     }};
+// Sources with a netns column give netns_name(ns) too.
+template <typename S>
+inline constexpr Column<S> netns_name = {"netns_name", Affinity::kText, pushed(0.5), kNetnsNameDoc,
+                                         [](const S& s, const auto& r, ResultSink& out) {
+                                           if (r.netns < 0) return out.null();
+                                           auto name = s.netns_name(static_cast<uint64_t>(r.netns));
+                                           name ? out.text(*name) : out.null();
+                                         }};
 template <typename S>
 inline constexpr Column<S> inode = {
     "inode", Affinity::kInteger, pushed(1.0 / 1000), "Socket inode: joins proc_fd.inode.",
@@ -237,16 +260,16 @@ template <typename Parsed, typename Protocol>
 class InetSource {
  public:
   using Row = SocketRow<Parsed>;
-  struct Config {
-    std::shared_ptr<ProcFs> fs;
-  };
+  using Config = SocketConfig;
 
   static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root_with(def, args, Protocol::kFiles[0])};
+    return {open_root_with(def, args, Protocol::kFiles[0]), open_netns_dir(def, args)};
   }
   static constexpr Plan plan() { return Protocol::kPlan; }
 
-  explicit InetSource(const Config& config) : files_(config.fs, Protocol::kTable) {}
+  explicit InetSource(const Config& config) : files_(config.fs, config.named, Protocol::kTable) {}
+
+  std::optional<std::string> netns_name(uint64_t ns) const { return files_.names().name(ns); }
 
   // `family = 'inet'` reads no tcp6; `netns = N` only namespace N.
   void load(const Request& request, Rows<Row>& rows) {
