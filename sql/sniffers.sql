@@ -4,12 +4,13 @@
 -- packet sockets too. netns as in `proctab listening`.
 .mode box --wrap 0
 SELECT s.kind, s.protocol, s.ifindex, f.pid, p.name AS process, p.user, f.fd,
-       s.netns, s.netns IS proctab_netns() AS own
-  FROM (SELECT 'packet' AS kind, coalesce(protocol_name, protocol) AS protocol, ifindex, inode, netns
+       s.netns, s.netns_name, s.netns IS proctab_netns() AS own
+  FROM (SELECT 'packet' AS kind, coalesce(protocol_name, protocol) AS protocol, ifindex, inode,
+               netns, netns_name
           FROM proc_packet
         UNION ALL
         SELECT CASE family WHEN 'inet' THEN 'raw' ELSE 'raw6' END,
-               coalesce(protocol_name, protocol), NULL, inode, netns
+               coalesce(protocol_name, protocol), NULL, inode, netns, netns_name
           FROM proc_raw) s
   LEFT JOIN proc_fd f ON f.inode = s.inode AND f.type = 'socket'
   LEFT JOIN proc_process p ON p.pid = f.pid

@@ -531,10 +531,10 @@ TEST_CASE(
   Db db;
   std::set<std::string> ours;
   for (const auto& row : db.query(named_query("listening.sql"))) {
-    // protocol family address port pid process user fd netns own
+    // protocol family address port pid process user fd netns netns_name own
     if (row[4] == me || row[4] == child) {
       ours.insert(row[0] + " " + row[2] + ":" + row[3] + " " + row[4] + " " + row[5] + " " +
-                  row[6] + " " + row[9] + (row[9] == "0" ? " " + row[8] : ""));
+                  row[6] + " " + row[10] + (row[10] == "0" ? " " + row[8] : ""));
     }
   }
   const std::string user = getuid() == 0 ? "root" : "NULL";
@@ -561,7 +561,8 @@ TEST_CASE(
   // by-state counts per namespace: the child's has one listener.
   bool counted = false;
   for (const auto& row : db.query(named_query("connections_by_state.sql"))) {
-    if (row[0] == child_ns && row[2] == "LISTEN") counted = row[4] == "1" && row[1] == "0";
+    // netns netns_name own state family sockets
+    if (row[0] == child_ns && row[3] == "LISTEN") counted = row[5] == "1" && row[2] == "0";
   }
   CHECK(counted);
   // The ping socket, in the child's namespace only.
@@ -592,4 +593,43 @@ TEST_CASE("live: proc_process.user and cgroup agree with passwd and /proc", "[li
     }
   }
   CHECK(db.scalar("SELECT user FROM proc_process WHERE pid = " + me) == name);
+}
+
+TEST_CASE("live: a listener in a namespace made with ip netns add shows its name in listening",
+          "[live][netns]") {
+  require_program("ip");
+  const std::string name = "proctab-listen-" + std::to_string(getpid());
+  int status = -1;
+  live::run_command("ip netns add " + name + " 2>&1", &status);
+  if (status != 0) {
+    WARN("SKIPPED: ip netns add failed (needs root)");
+    return;
+  }
+  struct Remove {
+    std::string name;
+    ~Remove() { live::run_command("ip netns del " + name + " 2>&1"); }
+  } remove{name};
+  const std::string path = "/run/netns/" + name;
+  Child inside([&]() -> std::string {
+    int ns = open(path.c_str(), O_RDONLY);
+    if (ns < 0 || setns(ns, CLONE_NEWNET) != 0) return std::string("setns: ") + strerror(errno);
+    int s = socket(AF_INET6, SOCK_STREAM, 0);
+    sockaddr_in6 any{};
+    any.sin6_family = AF_INET6;
+    if (bind(s, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 || listen(s, 1) != 0) {
+      return "listen";
+    }
+    return "";
+  });
+  REQUIRE(inside.status() == "ok");
+  const std::string child = std::to_string(inside.pid());
+  Db db;
+  bool named = false;
+  for (const auto& row : db.query(named_query("listening.sql"))) {
+    // protocol family address port pid process user fd netns netns_name own
+    if (row[4] == child)
+      named = row[0] == "tcp" && row[1] == "inet6" && row[9] == name && row[10] == "0";
+  }
+  CHECK(named);
+  CHECK(db.scalar("SELECT netns_name FROM proc_process WHERE pid = " + child) == name);
 }
