@@ -63,7 +63,7 @@ with socket.socket() as listener, socket.socket(socket.AF_INET, socket.SOCK_DGRA
           "by-state -json")
 
     r = run("-csv", "-header", "-q", "by-state")
-    check(r.returncode == 0 and r.stdout.startswith("netns,own,state,family,sockets") and "LISTEN," in r.stdout,
+    check(r.returncode == 0 and r.stdout.startswith("netns,netns_name,own,state,family,sockets") and "LISTEN," in r.stdout,
           "-csv -header -q by-state")
 
     r = run("close-wait")

@@ -275,7 +275,7 @@ class FakeStatFs final : public proctab::ProcFs {
     ++calls;
     out.dev_major = 254;
     out.dev_minor = 1;
-    out.inode = 4242;
+    out.inode = 77;
     out.size = 1 << 20;
     out.links = 0;
     out.mode = 0100644;  // S_IFREG
@@ -304,6 +304,7 @@ TEST_CASE("proc_fd: file_dev, file_inode, size, links, file_type via statx, only
   add_fd(tree, 100, 3, "/var/log/big.log (deleted)");
   add_fd(tree, 100, 4, "/tmp/gone");
   add_fd(tree, 100, 5, "socket:[77]");
+  add_fd(tree, 100, 6, "socket:[78]");  // closed and its number reused: statx sees inode 77
   std::shared_ptr<FakeStatFs> fs;
   Db db([&](const std::string& root) -> std::shared_ptr<proctab::ProcFs> {
     auto made = std::make_shared<FakeStatFs>(root);
@@ -314,11 +315,12 @@ TEST_CASE("proc_fd: file_dev, file_inode, size, links, file_type via statx, only
   CHECK(db.scalar("SELECT count(*) FROM f WHERE deleted = 1") == "1");
   CHECK(fs->calls == 0);  // no statx column: no statx
   CHECK(db.query("SELECT fd, file_dev, file_inode, size, links, file_type FROM f ORDER BY fd") ==
-        Rows{{"3", "254:1", "4242", "1048576", "0", "REG"},
+        Rows{{"3", "254:1", "77", "1048576", "0", "REG"},
              {"4", "NULL", "NULL", "NULL", "NULL", "NULL"},
-             {"5", "254:1", "4242", "1048576", "0", "REG"}});
-  CHECK(fs->counters.links_stated == 3);  // once per row, for all five columns
-  CHECK(fs->calls == 2);                  // fd 4 was gone before its statx
+             {"5", "254:1", "77", "1048576", "0", "REG"},
+             {"6", "NULL", "NULL", "NULL", "NULL", "NULL"}});
+  CHECK(fs->counters.links_stated == 4);  // once per row, for all five columns
+  CHECK(fs->calls == 3);                  // fd 4 was gone before its statx
 }
 
 TEST_CASE("proc_fd: statx beneath a fixture root never follows a link out of it", "[fd][fixture]") {

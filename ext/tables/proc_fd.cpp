@@ -82,13 +82,25 @@ class FdSource {
     });
   }
   // statx of the open file (through the fd link, never its path), on
-  // first use: nullopt if the descriptor closed or is not ours to inspect.
+  // first use: nullopt if the descriptor closed or is not ours to inspect,
+  // or if its number now names another file than the row's (closed and
+  // reused since the link was read: a socket's inode differs, or the link
+  // reads otherwise after the statx).
   const std::optional<FileStat>& file_stat(const Row& r) const {
     return r.stat.get([&]() -> std::optional<FileStat> {
       char path[48];
       snprintf(path, sizeof path, "%d/fd/%d", r.pid, r.fd);
       FileStat st;
       if (fs_->stat_link_target(fs_->root_fd(), path, st) != 0) return std::nullopt;
+      if (r.has_inode) {
+        if (st.inode != r.inode) return std::nullopt;
+      } else {
+        char again[4096 + 64];
+        long n = fs_->read_link(fs_->root_fd(), path, again, sizeof again);
+        if (n < 0 || std::string_view(again, static_cast<size_t>(n)) != r.target) {
+          return std::nullopt;
+        }
+      }
       return st;
     });
   }
@@ -221,10 +233,10 @@ constexpr std::array kColumns = {
       "':'); with file_inode, joins proc_locks (dev, inode) and proc_maps. For sockets and pipes "
       "the kernel's sockfs / pipefs device, one '0:N' shared by all of them. From statx on the "
       "descriptor's link (the open file itself, no path lookup, AT_STATX_DONT_SYNC: never a "
-      "round trip to an NFS server), made only when file_dev, file_inode, size, links or file_type "
-      "is used, "
-      "once per row; NULL if the descriptor closed meanwhile. On overlayfs and btrfs subvolumes "
-      "stat's device can differ from the one /proc/locks and maps print.",
+      "round trip to an NFS server), made only when file_dev, file_inode, size, links or "
+      "file_type is used, once per row; NULL if the descriptor closed meanwhile (or its number "
+      "now names another file). On overlayfs and btrfs subvolumes stat's device can differ from "
+      "the one /proc/locks and maps print.",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
         const auto& st = s.file_stat(r);
         st ? device_text(st->dev_major, st->dev_minor, out) : out.null();
