@@ -51,7 +51,6 @@ struct FdRow {
   bool deleted;
   uint32_t path_length;  // files: target prefix without " (deleted)"
   Lazy<FdInfo> fdinfo;
-  Lazy<std::optional<FileStat>> stat;  // of the open file (file_dev, file_inode, size, links)
 };
 
 class FdSource {
@@ -86,8 +85,10 @@ class FdSource {
   // or if its number now names another file than the row's (closed and
   // reused since the link was read: a socket's inode differs, or the link
   // reads otherwise after the statx).
+  // Kept beside the rows, not in them: a row of every descriptor of the
+  // machine stays small for the scans that never ask.
   const std::optional<FileStat>& file_stat(const Row& r) const {
-    return r.stat.get([&]() -> std::optional<FileStat> {
+    return stats_[fd_key(r.pid, r.fd)].get([&]() -> std::optional<FileStat> {
       char path[48];
       snprintf(path, sizeof path, "%d/fd/%d", r.pid, r.fd);
       FileStat st;
@@ -133,6 +134,7 @@ class FdSource {
   std::unordered_set<uint64_t> links_;  // (pid, fd) read one by one
   bool complete_ = false;               // the walk is done: an absent pid has no rows
   mutable std::unordered_map<int32_t, Lazy<std::optional<uint64_t>>> netns_;
+  mutable std::unordered_map<uint64_t, Lazy<std::optional<FileStat>>> stats_;  // by fd_key
   mutable std::string scratch_;
   std::vector<int32_t> fd_numbers_;
   char link_buf_[4096 + 64];
