@@ -190,9 +190,11 @@ class Bench:
         self.hlog = open(os.path.join(workdir, "hyperfine.log"), "a")
         self.seq = 0
 
-    def sql(self, query):
-        return "sqlite3 :memory: -cmd %s %s" % (
-            shlex.quote(".load " + self.ext), shlex.quote(query))
+    def sql(self, query, views=""):
+        """views: a file of sql/ whose TEMP views the query uses (lsof.sql)."""
+        read = " -cmd %s" % shlex.quote(".read " + os.path.join(REPO, "sql", views)) if views else ""
+        return "sqlite3 :memory: -cmd %s%s %s" % (
+            shlex.quote(".load " + self.ext), read, shlex.quote(query))
 
     def check(self, name, cmd):
         """Run once, timed; return (rc, stdout lines, seconds, timed_out).
@@ -364,6 +366,20 @@ def shape_commands(b, pid):
     ]
 
 
+def files_commands(b, pid):
+    return [
+        ("proctab maps", b.sql("SELECT count(*), sum(size) FROM proc_maps")),
+        ("floor cat maps", "sh -c 'cat /proc/[0-9]*/maps 2>/dev/null; true'"),
+        ("proctab files PID", b.sql("SELECT * FROM lsof WHERE pid = %d" % pid, "lsof.sql")),
+        ("lsof -p PID", "lsof -nP -p %d" % pid),
+        ("proctab deleted files", b.sql("SELECT pid, fd, path, size FROM proc_fd "
+                                        "WHERE deleted = 1 AND links = 0")),
+        ("lsof +L1", "lsof -nP +L1"),
+        ("proctab locks", b.sql("SELECT * FROM proc_locks")),
+        ("lslocks", "lslocks"),
+    ]
+
+
 def floor_commands(b):
     return [
         ("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
@@ -428,6 +444,8 @@ def full_suite(b, holders):
     for name, _ in shape_commands(b, holders.pids()[0]):
         if not res["shapes"][name]["rows"]:
             raise RuntimeError("%s returned no rows" % name)
+    # 8. the lsof / lslocks questions, each beside the tool that answers it
+    res["files"] = b.hyperfine(files_commands(b, holders.pids()[0]), "files")
     # 4. one process, with few and with many other processes alive
     target, _ = spawn_ready([b.bins["sleeper"], "1"])
     try:
@@ -586,6 +604,8 @@ def report(args, info, main, scaling):
     for name in ("proctab scan", "proctab correlated", "proctab left join", "proctab exists",
                  "proctab in", "proctab self-join"):
         row("7. shapes: " + name[len("proctab "):], sh[name])
+    for name in s.get("files", {}):
+        row("8. lsof questions: " + name, s["files"][name])
     L.append("")
     L.append("CPU ms = user + system time of the command (hyperfine's means): less "
              "sensitive than wall time to other load on the machine.")
@@ -647,6 +667,17 @@ def report(args, info, main, scaling):
                  ms(start), ms(join),
                  s["inode"]["proctab by inode"]["median"] / s["scan"]["proctab scan"]["median"]))
     L.append("")
+    if "files" in s:
+        f = s["files"]
+        L.append("Context, the lsof questions (8, not targets): maps scan / cat of every maps = "
+                 "%.2f; lsof -p / proctab files of a holder (%s descriptors) = %.2f; "
+                 "lsof +L1 / deleted files = %.2f; lslocks / proc_locks = %.2f." % (
+                     f["proctab maps"]["median"] / f["floor cat maps"]["median"],
+                     f["lsof -p PID"]["rows"], f["lsof -p PID"]["median"]
+                     / f["proctab files PID"]["median"],
+                     f["lsof +L1"]["median"] / f["proctab deleted files"]["median"],
+                     f["lslocks"]["median"] / f["proctab locks"]["median"]))
+        L.append("")
     if scaling:
         L.append("## Scaling (join and peers, median ms)")
         L.append("")

@@ -33,66 +33,6 @@
 -- fd, and a UNIX socket's peer is not shown (not in /proc/net/unix).
 
 DROP VIEW IF EXISTS temp.lsof;
-DROP VIEW IF EXISTS temp.proctab_socket_endpoints;
-
--- Every socket of every namespace with lsof's TYPE and NAME parts.
-CREATE TEMP VIEW proctab_socket_endpoints AS
-SELECT inode,
-       CASE family WHEN 'inet' THEN 'IPv4' ELSE 'IPv6' END AS type,
-       'TCP' AS protocol,
-       CASE family WHEN 'inet' THEN local_address ELSE '[' || local_address || ']' END
-         || ':' || local_port AS local,
-       CASE WHEN state = 'LISTEN' THEN NULL
-            ELSE CASE family WHEN 'inet' THEN remote_address ELSE '[' || remote_address || ']' END
-                 || ':' || remote_port END AS remote,
-       state,
-       CASE family WHEN 'inet' THEN local_address ELSE '[' || local_address || ']' END
-         || ':' || local_port
-         || CASE WHEN state = 'LISTEN' THEN ''
-                 ELSE '->' || CASE family WHEN 'inet' THEN remote_address
-                                          ELSE '[' || remote_address || ']' END
-                      || ':' || remote_port END
-         || ' (' || state || ')' AS name
-  FROM proc_tcp WHERE inode <> 0
-UNION ALL
-SELECT inode, CASE family WHEN 'inet' THEN 'IPv4' ELSE 'IPv6' END, 'UDP',
-       CASE family WHEN 'inet' THEN local_address ELSE '[' || local_address || ']' END
-         || ':' || local_port,
-       CASE WHEN remote_port = 0 THEN NULL
-            ELSE CASE family WHEN 'inet' THEN remote_address ELSE '[' || remote_address || ']' END
-                 || ':' || remote_port END,
-       NULL,
-       CASE family WHEN 'inet' THEN local_address ELSE '[' || local_address || ']' END
-         || ':' || local_port
-         || CASE WHEN remote_port = 0 THEN ''
-                 ELSE '->' || CASE family WHEN 'inet' THEN remote_address
-                                          ELSE '[' || remote_address || ']' END
-                      || ':' || remote_port END
-  FROM proc_udp
-UNION ALL
-SELECT inode, 'unix', upper(type), path, NULL,
-       CASE WHEN listening THEN 'LISTEN' ELSE state END,
-       coalesce(path || ' ', '') || 'type=' || upper(type)
-         || ' (' || CASE WHEN listening THEN 'LISTEN' ELSE state END || ')'
-  FROM proc_unix
-UNION ALL
-SELECT inode, CASE family WHEN 'inet' THEN 'raw' ELSE 'raw6' END,
-       upper(coalesce(protocol_name, protocol)),
-       local_address || ':' || protocol, NULL, NULL, local_address || ':' || protocol
-  FROM proc_raw
-UNION ALL
-SELECT inode, CASE family WHEN 'inet' THEN 'icmp' ELSE 'icmp6' END, 'ICMP',
-       local_address || ':' || ident, NULL, NULL, local_address || ':' || ident
-  FROM proc_icmp
-UNION ALL
-SELECT inode, 'pack', coalesce(protocol_name, protocol), NULL, NULL, NULL,
-       'type=SOCK_' || upper(type) || ':' || coalesce(protocol_name, protocol)
-         || CASE WHEN ifindex <> 0 THEN ' ifindex=' || ifindex ELSE '' END
-  FROM proc_packet
-UNION ALL
-SELECT inode, 'netlink', upper(coalesce(protocol_name, protocol)), NULL, NULL, NULL,
-       upper(coalesce(protocol_name, protocol))
-  FROM proc_netlink;
 
 CREATE TEMP VIEW lsof AS
 SELECT p.name AS command, x.pid, p.user, x.fd, x.fd_number, x.type, x.device, x.size, x.offset,
@@ -133,22 +73,83 @@ SELECT p.name AS command, x.pid, p.user, x.fd, x.fd_number, x.type, x.device, x.
                               AND e.exe = m.path || CASE WHEN m.deleted THEN ' (deleted)' ELSE '' END)
          GROUP BY pid, dev, inode
         UNION ALL
-        SELECT f.pid,
-               f.fd || CASE f.mode WHEN 'read/write' THEN 'u' WHEN 'read' THEN 'r'
-                                   WHEN 'write' THEN 'w' ELSE '' END,
-               f.fd,
-               CASE f.type WHEN 'socket' THEN coalesce(e.type, 'sock')
-                           WHEN 'pipe' THEN 'FIFO'
-                           WHEN 'anon_inode' THEN 'a_inode'
-                           ELSE coalesce(f.file_type, 'unknown') END,
-               f.file_dev,
-               CASE WHEN f.file_type IN ('REG', 'DIR') THEN f.size END,
-               f.pos, f.file_inode,
-               CASE WHEN e.inode IS NOT NULL THEN e.name
-                    WHEN f.type = 'pipe' THEN 'pipe'
-                    WHEN f.type = 'anon_inode' THEN substr(f.target, 12)
-                    ELSE f.target END,
-               f.path, f.deleted, f.links, f.inode, e.protocol, e.local, e.remote, e.state
-          FROM proc_fd f
-          LEFT JOIN proctab_socket_endpoints e ON f.type = 'socket' AND e.inode = f.inode) x
+        -- Every descriptor; a socket's endpoints from the table that has its
+        -- inode (each joined on inode: a hash lookup, and only the sockets
+        -- of the process are formatted).
+        SELECT pid,
+               fd || CASE mode WHEN 'read/write' THEN 'u' WHEN 'read' THEN 'r'
+                               WHEN 'write' THEN 'w' ELSE '' END,
+               fd,
+               CASE sock WHEN 'tcp' THEN ip WHEN 'udp' THEN ip WHEN 'unix' THEN 'unix'
+                         WHEN 'raw' THEN CASE family WHEN 'inet' THEN 'raw' ELSE 'raw6' END
+                         WHEN 'icmp' THEN CASE family WHEN 'inet' THEN 'icmp' ELSE 'icmp6' END
+                         WHEN 'packet' THEN 'pack' WHEN 'netlink' THEN 'netlink'
+                         ELSE CASE ftype WHEN 'socket' THEN 'sock' WHEN 'pipe' THEN 'FIFO'
+                                         WHEN 'anon_inode' THEN 'a_inode'
+                                         ELSE coalesce(file_type, 'unknown') END END,
+               file_dev, CASE WHEN file_type IN ('REG', 'DIR') THEN size END, pos, file_inode,
+               CASE sock WHEN 'unix' THEN coalesce(local || ' ', '') || 'type=' || protocol
+                                          || ' (' || state || ')'
+                         WHEN 'packet' THEN 'type=SOCK_' || upper(packet_type) || ':' || protocol
+                                            || CASE WHEN ifindex <> 0 THEN ' ifindex=' || ifindex
+                                                    ELSE '' END
+                         WHEN 'netlink' THEN protocol
+                         ELSE CASE WHEN sock IS NOT NULL
+                                     THEN local || coalesce('->' || remote, '')
+                                          || coalesce(' (' || state || ')', '')
+                                   WHEN ftype = 'pipe' THEN 'pipe'
+                                   WHEN ftype = 'anon_inode' THEN substr(target, 12)
+                                   ELSE target END END,
+               path, deleted, links, inode, protocol, local, remote, state
+          FROM (SELECT *,
+                       CASE WHEN sock IN ('tcp', 'udp')
+                              THEN CASE family WHEN 'inet' THEN la ELSE '[' || la || ']' END
+                                   || ':' || lp
+                            WHEN sock = 'unix' THEN unix_path
+                            WHEN sock IN ('raw', 'icmp') THEN la || ':' || lp END AS local,
+                       CASE WHEN (sock = 'tcp' AND state <> 'LISTEN') OR (sock = 'udp' AND rp <> 0)
+                              THEN CASE family WHEN 'inet' THEN ra ELSE '[' || ra || ']' END
+                                   || ':' || rp END AS remote,
+                       CASE family WHEN 'inet' THEN 'IPv4' ELSE 'IPv6' END AS ip
+                  FROM (SELECT f.pid, f.fd, f.mode, f.type AS ftype, f.file_type, f.file_dev,
+                               f.size, f.pos, f.file_inode, f.target, f.path, f.deleted, f.links,
+                               f.inode,
+                               CASE WHEN t.inode IS NOT NULL THEN 'tcp'
+                                    WHEN u.inode IS NOT NULL THEN 'udp'
+                                    WHEN x.inode IS NOT NULL THEN 'unix'
+                                    WHEN r.inode IS NOT NULL THEN 'raw'
+                                    WHEN i.inode IS NOT NULL THEN 'icmp'
+                                    WHEN k.inode IS NOT NULL THEN 'packet'
+                                    WHEN n.inode IS NOT NULL THEN 'netlink' END AS sock,
+                               coalesce(t.family, u.family, r.family, i.family) AS family,
+                               coalesce(t.local_address, u.local_address, r.local_address,
+                                        i.local_address) AS la,
+                               coalesce(t.local_port, u.local_port, r.protocol, i.ident) AS lp,
+                               coalesce(t.remote_address, u.remote_address) AS ra,
+                               coalesce(t.remote_port, u.remote_port) AS rp,
+                               CASE WHEN t.inode IS NOT NULL THEN t.state
+                                    WHEN x.inode IS NOT NULL
+                                      THEN CASE WHEN x.listening THEN 'LISTEN' ELSE x.state END
+                                    END AS state,
+                               x.path AS unix_path, k.type AS packet_type, k.ifindex,
+                               CASE WHEN t.inode IS NOT NULL THEN 'TCP'
+                                    WHEN u.inode IS NOT NULL THEN 'UDP'
+                                    WHEN x.inode IS NOT NULL THEN upper(x.type)
+                                    WHEN r.inode IS NOT NULL
+                                      THEN upper(coalesce(r.protocol_name, r.protocol))
+                                    WHEN i.inode IS NOT NULL THEN 'ICMP'
+                                    WHEN k.inode IS NOT NULL
+                                      THEN coalesce(k.protocol_name, k.protocol)
+                                    WHEN n.inode IS NOT NULL
+                                      THEN upper(coalesce(n.protocol_name, n.protocol)) END
+                                 AS protocol
+                          FROM proc_fd f
+                          LEFT JOIN proc_tcp t ON f.type = 'socket' AND t.inode = f.inode
+                          LEFT JOIN proc_udp u ON f.type = 'socket' AND u.inode = f.inode
+                          LEFT JOIN proc_unix x ON f.type = 'socket' AND x.inode = f.inode
+                          LEFT JOIN proc_raw r ON f.type = 'socket' AND r.inode = f.inode
+                          LEFT JOIN proc_icmp i ON f.type = 'socket' AND i.inode = f.inode
+                          LEFT JOIN proc_packet k ON f.type = 'socket' AND k.inode = f.inode
+                          LEFT JOIN proc_netlink n ON f.type = 'socket' AND n.inode = f.inode)))
+              x
   JOIN proc_process p ON p.pid = x.pid;
