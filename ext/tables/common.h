@@ -1,11 +1,14 @@
 // common.h — what every table file needs at CREATE time: opening its roots.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/table.h"
+#include "core/value_set.h"
 
 namespace proctab {
 
@@ -41,6 +44,30 @@ class EtcRoot {
 // uid -> user name from <etc>/passwd (the first line of a uid wins, as
 // getpwuid's files backend answers); empty if the file cannot be read.
 std::unordered_map<uint32_t, std::string> read_user_names(ProcFs* etc);
+
+// Hands read(pid) each pid a `pid =` / `pid IN (...)` constraint names, or
+// without one every pid of the root in ascending (ps) order, unless that walk
+// is done already (`complete`, which it then sets): how the per-process
+// tables (proc_process, proc_maps) fill their snapshots. Throws
+// Error("<table>: ...") if the root cannot be listed.
+template <typename Read>
+void for_requested_pids(ProcFs& fs, const Constraint* pid, bool& complete, const char* table,
+                        Read&& read) {
+  IntSet pids(pid);
+  if (pids.active()) {
+    for (int64_t p : pids.values()) {
+      if (p >= 0 && p <= INT32_MAX) read(static_cast<int32_t>(p));
+    }
+    return;
+  }
+  if (complete) return;
+  std::vector<int32_t> all;
+  if (int err = fs.list_pids(all))
+    throw Error(std::string(table) + ": " + describe_errno(fs.root(), err));
+  std::sort(all.begin(), all.end());
+  for (int32_t p : all) read(p);
+  complete = true;
+}
 
 // A device as decimal "MAJOR:MINOR", the form of mountinfo and lsblk (maps and
 // locks print it in hex; every proctab table converts).

@@ -164,6 +164,13 @@ class FdSource {
 using C = Column<FdSource>;
 using A = Affinity;
 
+// A statx column: `value` of the row's FileStat; NULL without one.
+template <typename Value>
+void stat_column(const FdSource& s, const FdRow& r, ResultSink& out, Value value) {
+  const std::optional<FileStat>& st = s.file_stat(r);
+  st ? value(*st) : out.null();
+}
+
 // lsof's TYPE word for a stat mode's file type.
 const char* file_type_name(uint32_t mode) {
   switch (mode & S_IFMT) {
@@ -261,40 +268,40 @@ constexpr std::array kColumns = {
       "now names another file). On overlayfs and btrfs subvolumes stat's device can differ from "
       "the one /proc/locks and maps print.",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const auto& st = s.file_stat(r);
-        st ? device_text(st->dev_major, st->dev_minor, out) : out.null();
+        stat_column(s, r, out,
+                    [&](const FileStat& st) { device_text(st.dev_major, st.dev_minor, out); });
       }},
     C{"file_inode", A::kInteger, kNotPushed,
       "Inode number of the open file (lsof's NODE): for every type, files included; for sockets "
       "and pipes it equals inode. (inode itself stays NULL for files, so that joins on it match "
       "sockets only.)",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const auto& st = s.file_stat(r);
-        st ? out.integer(static_cast<int64_t>(st->inode)) : out.null();
+        stat_column(s, r, out,
+                    [&](const FileStat& st) { out.integer(static_cast<int64_t>(st.inode)); });
       }},
     C{"size", A::kInteger, kNotPushed,
       "Size of the open file in bytes (what lsof +L1 shows as SIZE: the disk space a deleted "
       "file still holds, roughly). 0 for sockets and pipes (unread bytes are rx_queue), device "
       "files and most of /proc.",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const auto& st = s.file_stat(r);
-        st ? out.integer(static_cast<int64_t>(st->size)) : out.null();
+        stat_column(s, r, out,
+                    [&](const FileStat& st) { out.integer(static_cast<int64_t>(st.size)); });
       }},
     C{"file_type", A::kText, kNotPushed,
       "Type of the open file from the same statx, in lsof's TYPE words: 'REG' (regular file), "
       "'DIR', 'CHR' (character device), 'BLK', 'FIFO' (pipes too), 'SOCK', 'LNK'; NULL if the "
       "descriptor closed meanwhile.",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const auto& st = s.file_stat(r);
-        const char* name = st ? file_type_name(st->mode) : nullptr;
-        name ? out.text(name) : out.null();
+        stat_column(s, r, out, [&](const FileStat& st) {
+          const char* name = file_type_name(st.mode);
+          name ? out.text(name) : out.null();
+        });
       }},
     C{"links", A::kInteger, kNotPushed,
       "Number of hard links of the open file (lsof's NLINK): 0 for a deleted file still open "
       "(lsof +L1 lists those), 1 for sockets and pipes.",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const auto& st = s.file_stat(r);
-        st ? out.integer(st->links) : out.null();
+        stat_column(s, r, out, [&](const FileStat& st) { out.integer(st.links); });
       }},
 };
 

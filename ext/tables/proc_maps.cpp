@@ -223,20 +223,8 @@ void MapsSource::read_process(int32_t pid, Rows<Row>& rows) {
 }
 
 void MapsSource::load(const Request& request, Rows<Row>& rows) {
-  IntSet pids(request.find(kPid));
-  if (pids.active()) {
-    for (int64_t pid : pids.values()) {
-      if (pid >= 0 && pid <= INT32_MAX) read_process(static_cast<int32_t>(pid), rows);
-    }
-    return;
-  }
-  if (complete_) return;
-  std::vector<int32_t> all;
-  int err = fs_->list_pids(all);
-  if (err) throw Error("proc_maps: " + describe_errno(fs_->root(), err));
-  std::sort(all.begin(), all.end());
-  for (int32_t pid : all) read_process(pid, rows);
-  complete_ = true;
+  for_requested_pids(*fs_, request.find(kPid), complete_, "proc_maps",
+                     [&](int32_t pid) { read_process(pid, rows); });
 }
 
 }  // namespace

@@ -16,23 +16,8 @@ namespace proctab {
 
 namespace {
 
-class NetlinkSource {
- public:
-  using Row = SocketRow<NetlinkRow>;
-  using Config = SocketConfig;
-  static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root_with(def, args, "net/netlink"), open_netns_dir(def, args)};
-  }
-  static constexpr Plan plan() { return {100, 100}; }
-
-  explicit NetlinkSource(const Config& config) : files_(config.fs, config.named, "proc_netlink") {}
-  void load(const Request& request, Rows<Row>& rows);
-
-  std::optional<std::string> netns_name(uint64_t ns) const { return files_.names().name(ns); }
-
- private:
-  SocketFiles files_;
-};
+struct Netlink;  // the format: defined after the columns, which it names
+using NetlinkSource = LineSocketSource<NetlinkRow, Netlink>;
 
 using C = Column<NetlinkSource>;
 using A = Affinity;
@@ -76,16 +61,16 @@ constexpr std::array kColumns = {
     socket_columns::netns_name<NetlinkSource>,
 };
 
-constexpr int kNetns = column_index(kColumns, "netns");
-
-void NetlinkSource::load(const Request& request, Rows<Row>& rows) {
-  files_.load(
-      "net/netlink", 0, false, request.find(kNetns), rows, [&](const char* path, Rows<Row>& out) {
-        return stream_socket_file(
-            files_.fs(), path, "sk",
-            [](std::string_view line, Row& row) { return parse_netlink_line(line, row); }, out);
-      });
-}
+struct Netlink {
+  static constexpr const char* kTable = "proc_netlink";
+  static constexpr const char* kFile = "net/netlink";
+  static constexpr const char* kHeader = "sk";
+  static bool parse_line(std::string_view line, NetlinkRow& row) {
+    return parse_netlink_line(line, row);
+  }
+  static constexpr int kNetns = column_index(kColumns, "netns");
+  static constexpr Plan kPlan = {100, 100};
+};
 
 }  // namespace
 

@@ -18,23 +18,8 @@ namespace proctab {
 
 namespace {
 
-class PacketSource {
- public:
-  using Row = SocketRow<PacketRow>;
-  using Config = SocketConfig;
-  static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root_with(def, args, "net/packet"), open_netns_dir(def, args)};
-  }
-  static constexpr Plan plan() { return {20, 20}; }
-
-  explicit PacketSource(const Config& config) : files_(config.fs, config.named, "proc_packet") {}
-  void load(const Request& request, Rows<Row>& rows);
-
-  std::optional<std::string> netns_name(uint64_t ns) const { return files_.names().name(ns); }
-
- private:
-  SocketFiles files_;
-};
+struct Packet;  // the format: defined after the columns, which it names
+using PacketSource = LineSocketSource<PacketRow, Packet>;
 
 using C = Column<PacketSource>;
 using A = Affinity;
@@ -84,16 +69,16 @@ constexpr std::array kColumns = {
     socket_columns::netns_name<PacketSource>,
 };
 
-constexpr int kNetns = column_index(kColumns, "netns");
-
-void PacketSource::load(const Request& request, Rows<Row>& rows) {
-  files_.load(
-      "net/packet", 0, false, request.find(kNetns), rows, [&](const char* path, Rows<Row>& out) {
-        return stream_socket_file(
-            files_.fs(), path, "sk",
-            [](std::string_view line, Row& row) { return parse_packet_line(line, row); }, out);
-      });
-}
+struct Packet {
+  static constexpr const char* kTable = "proc_packet";
+  static constexpr const char* kFile = "net/packet";
+  static constexpr const char* kHeader = "sk";
+  static bool parse_line(std::string_view line, PacketRow& row) {
+    return parse_packet_line(line, row);
+  }
+  static constexpr int kNetns = column_index(kColumns, "netns");
+  static constexpr Plan kPlan = {20, 20};
+};
 
 }  // namespace
 

@@ -306,4 +306,44 @@ class InetSource {
   SocketFiles files_;
 };
 
+// ---- the row source of a socket table with one file of its own format -----
+//
+// Format (defined after the table's columns, so it can name them):
+//   static constexpr const char* kTable;    "proc_packet"
+//   static constexpr const char* kFile;     "net/packet"
+//   static constexpr const char* kHeader;   "sk": the header line starts so
+//   static bool parse_line(std::string_view line, Parsed& row);
+//   static constexpr int kNetns;            the column `netns =` limits reads by
+//   static constexpr Plan kPlan;
+template <typename Parsed, typename Format>
+class LineSocketSource {
+ public:
+  using Row = SocketRow<Parsed>;
+  using Config = SocketConfig;
+
+  static Config configure(const TableDef& def, const TableArgs& args) {
+    return {open_root_with(def, args, Format::kFile), open_netns_dir(def, args)};
+  }
+  static constexpr Plan plan() { return Format::kPlan; }
+
+  explicit LineSocketSource(const Config& config)
+      : files_(config.fs, config.named, Format::kTable) {}
+
+  std::optional<std::string> netns_name(uint64_t ns) const { return files_.names().name(ns); }
+
+  // One read of the file per network namespace `netns =` allows.
+  void load(const Request& request, Rows<Row>& rows) {
+    files_.load(Format::kFile, 0, false, request.find(Format::kNetns), rows,
+                [&](const char* path, Rows<Row>& out) {
+                  return stream_socket_file(
+                      files_.fs(), path, Format::kHeader,
+                      [](std::string_view line, Row& row) { return Format::parse_line(line, row); },
+                      out);
+                });
+  }
+
+ private:
+  SocketFiles files_;
+};
+
 }  // namespace proctab
