@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <functional>
+#include <map>
 
 #include "test_support.h"
 
@@ -335,4 +337,88 @@ TEST_CASE("proc_fd: statx beneath a fixture root never follows a link out of it"
         Rows{{"3", "NULL", "NULL", "NULL"},
              {"4", "1234", "1", "REG"},
              {"5", "NULL", "NULL", "NULL"}});
+}
+
+namespace {
+
+// A ProcFs whose reads of some paths fail with an errno, after handing over
+// half the file (a process that exits while its file is read), or at once.
+class FailingReadsFs final : public proctab::ProcFs {
+ public:
+  struct Fault {
+    int err;
+    bool half_first;
+  };
+  FailingReadsFs(const std::string& root, std::map<std::string, Fault> faults)
+      : ProcFs(root), faults_(std::move(faults)) {}
+  int read_chunks(int dir_fd, const char* path,
+                  const std::function<void(std::string_view)>& sink) override {
+    auto it = faults_.find(path);
+    if (it == faults_.end()) return ProcFs::read_chunks(dir_fd, path, sink);
+    if (it->second.half_first) {
+      std::string text;
+      ProcFs::read_chunks(dir_fd, path, [&](std::string_view c) { text.append(c); });
+      sink(std::string_view(text).substr(0, text.size() / 2));
+    }
+    return it->second.err;
+  }
+
+ private:
+  std::map<std::string, Fault> faults_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "faults: a process vanishing or unreadable mid-scan is skipped, never half-read; "
+    "an unreadable locks or passwd is an error naming it",
+    "[faults][fixture]") {
+  TempTree tree;
+  write_maps(tree);
+  write_process(tree, 300, "third", 0);
+  tree.write("300/maps", "00400000-00410000 r-xp 00000000 fe:00 300      /usr/bin/third\n");
+  tree.write("locks", "1: POSIX  ADVISORY  WRITE 100 fe:00:2001 0 EOF\n");
+  tree.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+  std::map<std::string, FailingReadsFs::Fault> faults = {
+      {"100/maps", {EACCES, false}},  // not ours to read
+      {"200/maps", {ESRCH, true}},    // exited after half of its maps
+      {"locks", {EIO, true}},
+      {"passwd", {EIO, false}},
+  };
+  bool armed = false;
+  Db db([&](const std::string& root) -> std::shared_ptr<proctab::ProcFs> {
+    if (!armed) return std::make_shared<proctab::ProcFs>(root);
+    return std::make_shared<FailingReadsFs>(root, faults);
+  });
+  armed = true;  // CREATE-time checks see a clean tree, queries the faults
+  const std::string etc = tree.path() + "/etc";
+  db.exec("CREATE VIRTUAL TABLE temp.m USING proc_maps(root='" + tree.path() + "')");
+  db.exec("CREATE VIRTUAL TABLE temp.l USING proc_locks(root='" + tree.path() + "')");
+  db.exec("CREATE VIRTUAL TABLE temp.p USING proc_process(root='" + tree.path() + "', etc='" + etc +
+          "')");
+  db.exec("CREATE VIRTUAL TABLE temp.u USING etc_passwd(etc='" + etc + "')");
+  CHECK(db.query("SELECT pid, path FROM m") == Rows{{"300", "/usr/bin/third"}});
+  CHECK(db.scalar("SELECT count(*) FROM m WHERE pid IN (100, 200)") == "0");
+  CHECK_THAT(db.error_of("SELECT * FROM l"),
+             Catch::Contains("proc_locks: " + tree.path() + "/locks: Input/output error"));
+  CHECK_THAT(db.error_of("SELECT * FROM u"),
+             Catch::Contains("etc_passwd: " + etc + "/passwd: Input/output error"));
+  CHECK(db.query("SELECT pid, user FROM p WHERE pid = 300") == Rows{{"300", "NULL"}});
+}
+
+TEST_CASE("proc_fd statx columns and proc_maps leak no descriptor", "[fd][maps][live]") {
+  Db db;
+  const std::string me = std::to_string(getpid());
+  auto queries = [&] {
+    db.query("SELECT size, links, file_dev, file_type FROM proc_fd WHERE pid = " + me);
+    db.query("SELECT count(*), sum(rss) FROM proc_maps WHERE pid = " + me);
+    db.query("SELECT count(*) FROM proc_fd WHERE links = 0");
+  };
+  // The first use connects the tables (each holds its root open for the
+  // connection's life) and leaves the last snapshot (freed by the next
+  // statement on the table: with it the fd directory statx used).
+  queries();
+  const int before = testing::count_open_fds();
+  for (int i = 0; i < 3; ++i) queries();
+  CHECK(testing::count_open_fds() == before);
 }
