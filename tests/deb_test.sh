@@ -75,6 +75,11 @@ echo "== /usr/bin/proctab -json by-state"
 out=$(env -u PROCTAB_MODULE -u PROCTAB_SQL_DIR /usr/bin/proctab -json by-state)
 echo "$out" | head -3
 echo "$out" | grep '"state"' >/dev/null || { echo "FAIL: proctab by-state"; exit 1; }
+echo "== /usr/bin/proctab --help lists the module's tables"
+help=$(env -u PROCTAB_MODULE -u PROCTAB_SQL_DIR /usr/bin/proctab --help)
+for t in proc_tcp proc_udp proc_unix proc_fd proc_process; do
+  echo "$help" | grep "^  $t  *One row per" >/dev/null || { echo "$help"; echo "FAIL: --help lacks $t"; exit 1; }
+done
 echo "== pkg-config --libs proctab (from /usr)"
 pkg-config --cflags --libs proctab
 pkg-config --libs proctab | grep -- -lproctab >/dev/null || { echo "FAIL: proctab.pc"; exit 1; }
