@@ -4,16 +4,18 @@
 # (-DCMAKE_DISABLE_FIND_PACKAGE_Catch2=TRUE) configures, says in one line that
 # the tests are not built, and builds the module (only the proctab target:
 # cheap); asking for the tests explicitly (-DPROCTAB_TESTS=ON) then fails at
-# configure, naming Catch2.
+# configure, naming Catch2. The one option given, -DCMAKE_INSTALL_PREFIX=/usr,
+# lets the .deb test package this same tree (WORK/release-usr) afterwards.
 # usage: build_without_catch2_test.sh SOURCE_DIR WORK_DIR SQLITE3
 set -euo pipefail  # (greps read all their input: no grep -q after a pipe)
 src=$1 work=$2 sqlite3=$3
-dir=$work/no-catch2
+dir=$work/release-usr
 rm -rf "$dir" "$dir-on"
 mkdir -p "$work"
 
-echo "== cmake -S . -B $dir -DCMAKE_DISABLE_FIND_PACKAGE_Catch2=TRUE   (default options)"
-cmake -S "$src" -B "$dir" -DCMAKE_DISABLE_FIND_PACKAGE_Catch2=TRUE >"$dir.configure.log" 2>&1 ||
+echo "== cmake -S . -B $dir -DCMAKE_DISABLE_FIND_PACKAGE_Catch2=TRUE -DCMAKE_INSTALL_PREFIX=/usr"
+cmake -S "$src" -B "$dir" -DCMAKE_DISABLE_FIND_PACKAGE_Catch2=TRUE -DCMAKE_INSTALL_PREFIX=/usr \
+  >"$dir.configure.log" 2>&1 ||
   { cat "$dir.configure.log"; echo "FAIL: configuring without Catch2 failed"; exit 1; }
 grep -i catch2 "$dir.configure.log" || true
 n=$(grep -c 'Catch2 not found, tests not built' "$dir.configure.log" || true)

@@ -20,7 +20,10 @@ if dpkg-query -W -f='${Status}' proctab 2>/dev/null | grep "install ok installed
   exit 77
 fi
 
-build=$work/deb-build
+# The Release tree for /usr that build:module_without_catch2 configured and
+# built the module in (a ctest fixture: no second compile of the same
+# sources); run alone, this configures it afresh.
+build=$work/release-usr
 echo "== cmake -DCMAKE_INSTALL_PREFIX=/usr && cpack -G DEB   (in $build)"
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
   -DPROCTAB_TESTS=OFF -DPROCTAB_EXAMPLES=OFF >"$work/deb-configure.log"
