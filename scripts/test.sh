@@ -42,6 +42,9 @@ background+=("$asan_build")
 
 (cd build-test && ctest --output-on-failure --timeout 300 -j"$jobs") | tee build-test/ctest.log
 t2=$SECONDS
+# ctest is done: the rest of the ASan build at normal priority (root may
+# raise it back; otherwise it stays at nice 10).
+renice -n 0 -g "$asan_build" >/dev/null 2>&1 || true
 
 if ! wait "$asan_build"; then
   tail -60 build-asan/build.log
