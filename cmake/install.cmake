@@ -1,5 +1,7 @@
 # Install layout (GNUInstallDirs; <libdir> is lib/<multiarch> under /usr on Debian, lib elsewhere):
-#   <libdir>/proctab/proctab.so             the loadable module (.load it by this path)
+#   <libdir>/proctab.so                     the loadable module; under /usr (the .deb) <libdir> is
+#                                           the multiarch directory the dynamic loader searches,
+#                                           so `.load proctab` finds it by name (as mod_spatialite)
 #   <bindir>/proctab                        the launcher (sqlite3 shell + module + named queries)
 #   <datadir>/proctab/sql/*.sql             the ready-made queries
 #   <includedir>/proctab.h                  C API for static embedding
@@ -9,7 +11,7 @@
 #   <docdir>/README.md                      (share/doc/proctab)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS proctab LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/proctab)
+install(TARGETS proctab LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(PROGRAMS ${CMAKE_BINARY_DIR}/install/proctab DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY sql/ DESTINATION ${CMAKE_INSTALL_DATADIR}/proctab/sql FILES_MATCHING PATTERN "*.sql")
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
@@ -43,8 +45,9 @@ set(CPACK_PACKAGE_VENDOR "proctab")
 set(CPACK_PACKAGE_CONTACT "proctab maintainers <proctab@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "SQLite extension: the sockets and open files of a Linux machine as tables")
 set(CPACK_PACKAGE_DESCRIPTION "proctab is a SQLite loadable extension exposing /proc as virtual tables:
-proc_tcp (every TCP socket) and proc_fd (every open file descriptor), joinable
-on inode to find which process owns which socket. Includes the proctab command
+proc_tcp, proc_udp and proc_unix (every socket), proc_fd (every open file
+descriptor) and proc_process, joinable on inode to find which process owns
+which socket; any SQLite host loads it by name (.load proctab). Includes the proctab command
 (the sqlite3 shell with the extension loaded and named queries), the static
 library with its C header, CMake package and pkg-config file for embedding.")
 set(CPACK_PACKAGE_HOMEPAGE_URL "https://example.invalid/proctab")

@@ -42,6 +42,24 @@ void free_factory(void* p) {
   delete static_cast<ProcFsFactory*>(p);
 }
 
+// proctab_doc(table [, column]): the documentation of a table or of one of
+// its columns (the TableDef text README's reference is generated from); NULL
+// for a name that is not ours. The `proctab` command's --help uses it.
+void doc_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto arg = [&](int i) { return reinterpret_cast<const char*>(sqlite3_value_text(argv[i])); };
+  const char* table = arg(0);
+  for (const TableDef* def : all_tables()) {
+    if (!table || sqlite3_stricmp(def->name, table) != 0) continue;
+    if (argc == 1) return sqlite3_result_text(ctx, def->doc, -1, SQLITE_STATIC);
+    for (const ColumnInfo& col : def->columns) {
+      if (arg(1) && sqlite3_stricmp(col.name, arg(1)) == 0) {
+        return sqlite3_result_text(ctx, col.doc, -1, SQLITE_STATIC);
+      }
+    }
+  }
+  sqlite3_result_null(ctx);
+}
+
 }  // namespace
 
 int register_all(sqlite3* db, const ProcFsFactory& procfs) {
@@ -49,12 +67,17 @@ int register_all(sqlite3* db, const ProcFsFactory& procfs) {
     int rc = register_table(db, *def, procfs);
     if (rc != SQLITE_OK) return rc;
   }
+  const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
+  for (int argc : {1, 2}) {
+    int rc = sqlite3_create_function_v2(db, "proctab_doc", argc, flags, nullptr, doc_function,
+                                        nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return rc;
+  }
   auto* factory = new (std::nothrow) ProcFsFactory(procfs);
   if (!factory) return SQLITE_NOMEM;
   // create_function_v2 calls free_factory even when it fails.
-  return sqlite3_create_function_v2(db, "proctab_netns", 0,
-                                    SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, factory,
-                                    netns_function, nullptr, nullptr, free_factory);
+  return sqlite3_create_function_v2(db, "proctab_netns", 0, flags, factory, netns_function, nullptr,
+                                    nullptr, free_factory);
 }
 
 }  // namespace proctab

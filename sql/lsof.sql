@@ -34,6 +34,8 @@
 
 DROP VIEW IF EXISTS temp.lsof;
 
+-- Every row lsof -p prints, for every process: cwd, rtd, txt, mem / DEL and each descriptor,
+-- with lsof's columns and the socket endpoints.
 CREATE TEMP VIEW lsof AS
 SELECT p.name AS command, x.pid, p.user, x.fd, x.fd_number, x.type, x.device, x.size, x.offset,
        x.node, x.name, x.path, x.deleted, x.links, x.inode, x.protocol, x.local, x.remote, x.state

@@ -29,10 +29,10 @@ DROP VIEW IF EXISTS temp.users;
 DROP VIEW IF EXISTS temp.groups;
 DROP VIEW IF EXISTS temp.user_groups;
 
--- Every TCP, UDP and UNIX socket of every network namespace, as osquery
--- describes a socket (family AF_INET 2 / AF_INET6 10 / AF_UNIX 1, protocol
--- IPPROTO_TCP 6 / IPPROTO_UDP 17 / 0 for UNIX). Not part of osquery: the
--- shared half of the two socket views.
+-- Every TCP, UDP and UNIX socket in osquery's terms (not an osquery table: the
+-- shared half of the two socket views). Every network namespace; family
+-- AF_INET 2 / AF_INET6 10 / AF_UNIX 1, protocol IPPROTO_TCP 6 / IPPROTO_UDP 17
+-- / 0 for UNIX.
 CREATE TEMP VIEW proctab_osquery_sockets AS
 SELECT CASE family WHEN 'inet' THEN 2 ELSE 10 END AS family,
        6 AS protocol,
@@ -67,9 +67,10 @@ SELECT CASE family WHEN 'inet' THEN 2 ELSE 10 END, CASE family WHEN 'inet' THEN 
        local_address, remote_address, ident, 0, '', '', inode, netns
   FROM proc_icmp;
 
--- One row per socket and descriptor that holds it; sockets no readable
--- process holds (TIME_WAIT, SYN_RECV, other users' sockets for a non-root
--- reader) once, with pid and fd -1.
+-- osquery's process_open_sockets: every socket with the process and
+-- descriptor holding it. One row per socket and descriptor that holds it;
+-- sockets no readable process holds (TIME_WAIT, SYN_RECV, other users' sockets
+-- for a non-root reader) once, with pid and fd -1.
 -- DIFFERENCE: osquery reports one arbitrary owner per socket; a socket
 -- shared by several processes (a pre-forked server's listener) is one row per
 -- holder here.
@@ -85,11 +86,12 @@ SELECT coalesce(f.pid, -1) AS pid,
   -- socket's, hence the type test.
   LEFT JOIN proc_fd f ON f.inode = s.inode AND f.type = 'socket' AND s.inode <> 0;
 
--- osquery's definition (listening_ports.cpp): every TCP or UDP socket with
--- remote port 0 (TCP: LISTEN; UDP: every unconnected socket, port 0
--- included), and every UNIX socket bound to a path (accepted connections of
--- a listener included: they print the listener's path). UNIX rows have port
--- 0, socket 0 and NULL address; inet rows have NULL path.
+-- osquery's listening_ports: sockets with no remote end, and UNIX sockets
+-- bound to a path. osquery's definition (listening_ports.cpp): every TCP or
+-- UDP socket with remote port 0 (TCP: LISTEN; UDP: every unconnected socket,
+-- port 0 included), and every UNIX socket bound to a path (accepted
+-- connections of a listener included: they print the listener's path). UNIX
+-- rows have port 0, socket 0 and NULL address; inet rows have NULL path.
 CREATE TEMP VIEW listening_ports AS
 SELECT pid,
        CASE family WHEN 1 THEN 0 ELSE local_port END AS port,
@@ -102,9 +104,9 @@ SELECT pid,
   FROM process_open_sockets
  WHERE (family IN (2, 10) AND remote_port = 0) OR (family = 1 AND path <> '');
 
--- Every descriptor that is not a socket, pipe or anon_inode, with the link
--- text verbatim as path (' (deleted)' suffix, 'net:[N]' and the like
--- included), as osquery does.
+-- osquery's process_open_files: every descriptor that is not a socket, pipe
+-- or anon_inode. The link text is verbatim as path (' (deleted)' suffix,
+-- 'net:[N]' and the like included), as osquery does.
 -- DIFFERENCE: osquery drops any target that merely contains 'socket:',
 -- 'pipe:' or 'anon_inode:' (so also a file named '/tmp/pipe:x'); here the
 -- descriptor's kind decides.
@@ -113,7 +115,8 @@ SELECT pid, fd, target AS path
   FROM proc_fd
  WHERE type NOT IN ('socket', 'pipe', 'anon_inode');
 
--- osquery's processes. Text columns osquery fills with '' when unreadable
+-- osquery's processes: one row per process, with its executable, command
+-- line, owner and times. Text columns osquery fills with '' when unreadable
 -- are '' here too; columns proctab does not read are NULL.
 -- DIFFERENCES: resident_size / total_size are bytes (osquery multiplies
 -- status' kB by 1000); on_disk is derived from the exe link (-1 unreadable,

@@ -14,9 +14,11 @@ cmake --install "$build" --prefix "$prefix" >"$tmp/install.log"
 echo "== installed files"
 (cd "$prefix" && find . -type f -o -type l | sort)
 
-module=$(cd "$prefix" && find . -path '*/proctab/proctab.so' | head -1)
-[ -n "$module" ] || { echo "FAIL: no proctab/proctab.so installed"; exit 1; }
-libdir=$(dirname "$(dirname "${module#./}")")
+# The module sits in <libdir> itself (lib, or lib/<multiarch> under /usr), beside libproctab.a.
+module=$(cd "$prefix" && find . -name proctab.so | head -1)
+[ -n "$module" ] || { echo "FAIL: no proctab.so installed"; exit 1; }
+libdir=$(dirname "${module#./}")
+[ -e "$prefix/$libdir/libproctab.a" ] || { echo "FAIL: proctab.so is not in <libdir> ($libdir)"; exit 1; }
 for f in bin/proctab include/proctab.h "$libdir/libproctab.a" "$libdir/pkgconfig/proctab.pc" \
   "$libdir/cmake/proctab/proctabConfig.cmake" "$libdir/cmake/proctab/proctabTargets.cmake" \
   share/proctab/sql/listening.sql share/proctab/sql/open_files.sql share/doc/proctab/README.md; do

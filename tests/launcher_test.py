@@ -4,6 +4,8 @@ would and checks what it prints.
 usage: launcher_test.py PROCTAB"""
 import json
 import os
+import pty
+import re
 import socket
 import subprocess
 import sys
@@ -27,6 +29,29 @@ def check(cond, what):
         print("  FAIL:", what)
 
 
+def run_at_terminal(*args):
+    """Runs proctab with its stdout on a pseudo-terminal, as at a user's prompt."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([proctab, *args], stdin=subprocess.DEVNULL, stdout=slave,
+                            stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    proc.wait(timeout=60)
+    text = out.decode().replace("\r\n", "\n")
+    print(f"$ proctab {' '.join(args)}   (stdout a terminal)  -> exit {proc.returncode}")
+    print("\n".join(text.splitlines()[:6]))
+    return proc.returncode, text
+
+
 with socket.socket() as listener, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -36,9 +61,59 @@ with socket.socket() as listener, socket.socket(socket.AF_INET, socket.SOCK_DGRA
 
     r = run("--help")
     check(r.returncode == 0, "--help exits 0")
-    for name in ("listening", "by-state", "close-wait", "files PID", "deleted-files",
+    for name in ("listening", "by-state", "close-wait", "files PID", "columns TABLE", "deleted-files",
                  "deleted-libraries", "locks", "sniffers"):
         check(name in r.stdout, f"--help lists {name}")
+    # Every table the module registers, each on one line with the first
+    # sentence of its documentation, asked of the module itself.
+    module = re.search(r"^module: +(.*)$", r.stdout, re.M).group(1)
+    sqldir = re.search(r"^queries: +(.*)$", r.stdout, re.M).group(1)
+    docs = subprocess.run(["sqlite3", "-batch", "-json", ":memory:", "-cmd", f".load '{module}'",
+                           "SELECT name, proctab_doc(name) AS doc FROM pragma_module_list "
+                           "WHERE proctab_doc(name) IS NOT NULL"], capture_output=True, text=True)
+    tables = json.loads(docs.stdout or "[]")
+    check({t["name"] for t in tables} >= {"proc_tcp", "proc_udp", "proc_unix", "proc_fd", "proc_process"},
+          f"the module documents its five tables (got {[t['name'] for t in tables]})")
+    for t in tables:
+        first = t["doc"].split(". ")[0].rstrip(".")
+        check(re.search(rf"^  {t['name']} +{re.escape(first)}\.?$", r.stdout, re.M) is not None,
+              f"--help lists {t['name']} with the first sentence of its doc on one line")
+    with open(os.path.join(sqldir, "osquery.sql")) as f:
+        views = re.findall(r"^CREATE TEMP VIEW (\w+)", f.read(), re.M)
+    check(len(views) >= 4, f"sql/osquery.sql has its views ({views})")
+    for v in views:
+        check(re.search(rf"^  {v} +\S", r.stdout, re.M) is not None, f"--help lists the view {v} with a line")
+    check("proctab columns proc_tcp" in r.stdout and "PRAGMA table_info" in r.stdout,
+          "--help says how to see a table's columns")
+    check("state = 'LISTEN'" in r.stdout, "--help shows states in upper case")
+
+    r = run("-json", "columns", "proc_tcp")
+    rows = json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else []
+    check(len(rows) > 10 and {"column": "state", "type": "TEXT"}.items() <= next(
+        (x for x in rows if x["column"] == "state"), {}).items() and all(x["meaning"] for x in rows),
+          "columns proc_tcp lists every column with its type and meaning")
+    r = run("columns", "no_such_table")
+    check(r.returncode == 2 and "no table or view named 'no_such_table'" in r.stderr, "columns of an unknown table")
+
+    # A word that is neither SQL nor a named query: the list and the nearest one.
+    r = run("listen")
+    check(r.returncode == 2 and "did you mean 'listening'?" in r.stderr and "by-state" in r.stderr
+          and "syntax error" not in r.stderr, "a mistyped query name names the nearest query")
+    r = run("by-stat")
+    check(r.returncode == 2 and "did you mean 'by-state'?" in r.stderr, "by-stat suggests by-state")
+    r = run("-q", "listenin")
+    check(r.returncode == 2 and "did you mean 'listening'?" in r.stderr, "-q with a typo suggests the nearest")
+
+    # At a terminal, ad-hoc SQL prints a table with column names; piped, as sqlite3 does.
+    rc, out = run_at_terminal(f"SELECT local_port AS my_port FROM proc_tcp WHERE local_port = {port}")
+    check(rc == 0 and "my_port" in out and "┌" in out and f" {port} " in out,
+          "ad-hoc SQL at a terminal prints its column names")
+    rc, out = run_at_terminal("-json", "SELECT 1 AS a")
+    check(rc == 0 and json.loads(out) == [{"a": 1}], "-json at a terminal is JSON")
+    rc, out = run_at_terminal("-csv", "SELECT 1 AS a, 2 AS b")
+    check(rc == 0 and out.strip() == "1,2", "-csv at a terminal is sqlite3's csv")
+    r = run("SELECT 1 AS a, 2 AS b")
+    check(r.returncode == 0 and r.stdout == "1|2\n", "piped ad-hoc SQL stays machine-readable (list, no header)")
 
     r = run("-json", f"SELECT pid, fd FROM proc_fd WHERE pid = {pid} AND fd = {fd}")
     check(r.returncode == 0 and json.loads(r.stdout) == [{"pid": pid, "fd": fd}], "-json SQL answers at once")

@@ -422,3 +422,25 @@ TEST_CASE("proc_fd statx columns and proc_maps leak no descriptor", "[fd][maps][
   for (int i = 0; i < 3; ++i) queries();
   CHECK(testing::count_open_fds() == before);
 }
+
+TEST_CASE("ProcFs::stat_link_target on /proc follows only the last link", "[fd][live]") {
+  proctab::ProcFs fs("/proc");
+  REQUIRE(fs.is_procfs());
+  char tmpl[] = "/tmp/proctab-statx-XXXXXX";
+  int fd = mkstemp(tmpl);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, "12345", 5) == 5);
+  const std::string me = std::to_string(getpid());
+  proctab::FileStat st;
+  CHECK(fs.stat_link_target(fs.root_fd(), (me + "/fd/" + std::to_string(fd)).c_str(), st) == 0);
+  CHECK(st.size == 5);
+  CHECK(st.links == 1);
+  // Not only pids and "fd": its directories resolve beneath the root first.
+  CHECK(fs.stat_link_target(fs.root_fd(), ("self/fd/" + std::to_string(fd)).c_str(), st) == 0);
+  CHECK(st.size == 5);
+  // A magic link on the way (cwd) is not followed out of the root.
+  CHECK(fs.stat_link_target(fs.root_fd(), (me + "/cwd/CMakeCache.txt").c_str(), st) != 0);
+  CHECK(fs.stat_link_target(fs.root_fd(), (me + "/root/etc/passwd").c_str(), st) != 0);
+  unlink(tmpl);
+  close(fd);
+}

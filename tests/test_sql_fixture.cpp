@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/table.h"
 #include "test_support.h"
 
 using testing::add_fd;
@@ -370,4 +371,27 @@ TEST_CASE("a socket the kernel printed twice (resumed hash walk) is one row", "[
   CHECK(db.scalar("SELECT count(*) FROM t WHERE inode = 1001") == "1");
   CHECK(db.scalar("SELECT count(*) FROM t") == "3");
   CHECK(db.scalar("SELECT count(*) FROM t JOIN f USING (inode)") == "1");
+}
+
+TEST_CASE("proctab_doc() returns the TableDef's documentation", "[sql][doc]") {
+  Db db;
+  // Every table and every column, as the launcher's --help and a user ask.
+  for (const proctab::TableDef* def : proctab::all_tables()) {
+    const std::string name = def->name;
+    CHECK(db.scalar("SELECT proctab_doc('" + name + "')") == def->doc);
+    CHECK(db.scalar("SELECT count(*) FROM pragma_module_list WHERE name = '" + name + "'") == "1");
+    for (const proctab::ColumnInfo& col : def->columns) {
+      CHECK(db.scalar("SELECT proctab_doc('" + name + "', '" + col.name + "')") == col.doc);
+    }
+    // Names compare as SQL identifiers do: case-insensitively.
+    CHECK(db.scalar("SELECT proctab_doc(upper('" + name + "'))") == def->doc);
+  }
+  CHECK(db.scalar("SELECT proctab_doc('sqlite_master')") == "NULL");
+  CHECK(db.scalar("SELECT proctab_doc('proc_tcp', 'no_such_column')") == "NULL");
+  CHECK(db.scalar("SELECT proctab_doc(NULL)") == "NULL");
+  CHECK(db.scalar("SELECT proctab_doc('proc_tcp', NULL)") == "NULL");
+  // The columns of a table with their docs, as README and --help suggest.
+  CHECK(db.scalar("SELECT count(*) FROM pragma_table_info('proc_fd') "
+                  "WHERE proctab_doc('proc_fd', name) IS NULL") == "0");
+  CHECK_THAT(db.error_of("SELECT proctab_doc()"), Catch::Contains("wrong number of arguments"));
 }

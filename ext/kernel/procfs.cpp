@@ -310,6 +310,26 @@ long ProcFs::read_link(int dir_fd, const char* name, char* buf, size_t size) {
   return n < 0 ? -errno : n;
 }
 
+namespace {
+
+// True if every directory of `path` (every component but the last) is a
+// decimal number, "fd" or "task": procfs's own directories.
+bool procfs_own_dirs(const char* path) {
+  const char* last = strrchr(path, '/');
+  if (!last) return true;
+  for (const char* p = path; p < last;) {
+    const char* end = strchr(p, '/');
+    std::string_view part(p, static_cast<size_t>(end - p));
+    bool digits = !part.empty();
+    for (char c : part) digits = digits && c >= '0' && c <= '9';
+    if (!digits && part != "fd" && part != "task") return false;
+    p = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
 int ProcFs::stat_link_target(int dir_fd, const char* path, FileStat& out) {
   counters.links_stated.fetch_add(1, std::memory_order_relaxed);
   // Type, mode, links, inode, size: never times or blocks (NFS flushes
@@ -329,21 +349,28 @@ int ProcFs::stat_link_target(int dir_fd, const char* path, FileStat& out) {
     } while (rc < 0 && errno == EINTR);
     return rc < 0 ? errno : 0;
   }
-  // The directories on the way are resolved beneath dir_fd (as read_link
-  // does); the last component, the magic link, is followed by statx.
-  const char* slash = strrchr(path, '/');
+  // Within a procfs root, a path whose directories are pids and "fd" /
+  // "task" (procfs's own directories, never symlinks, magic links or "..")
+  // is resolved by statx itself: nothing on the way can leave the root, and
+  // no parent descriptor is opened (this runs once per descriptor of a
+  // process). Any other path has its directories resolved beneath dir_fd
+  // first, as read_link does. Either way the last component, the magic
+  // link, is followed on purpose.
   Fd parent;
   const char* name = path;
-  if (slash) {
-    std::string dir(path, static_cast<size_t>(slash - path));
-    int fd;
-    do {
-      fd = sys_open(dir_fd, dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return errno;
-    parent = Fd(fd);
-    dir_fd = fd;
-    name = slash + 1;
+  if (!procfs_own_dirs(path)) {
+    const char* slash = strrchr(path, '/');
+    if (slash) {
+      std::string dir(path, static_cast<size_t>(slash - path));
+      int fd;
+      do {
+        fd = sys_open(dir_fd, dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+      } while (fd < 0 && errno == EINTR);
+      if (fd < 0) return errno;
+      parent = Fd(fd);
+      dir_fd = fd;
+      name = slash + 1;
+    }
   }
   do {
     rc = sys_statx(dir_fd, name, AT_STATX_DONT_SYNC, mask, out);

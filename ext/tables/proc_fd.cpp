@@ -41,8 +41,6 @@ namespace proctab {
 
 namespace {
 
-void format_decimal(int32_t value, char* out);
-
 struct FdRow {
   int32_t pid;
   int32_t fd;
@@ -91,25 +89,9 @@ class FdSource {
   // machine stays small for the scans that never ask.
   const std::optional<FileStat>& file_stat(const Row& r) const {
     return stats_[fd_key(r.pid, r.fd)].get([&]() -> std::optional<FileStat> {
-      // On procfs, the links are taken relative to the process's fd
-      // directory, opened once for its consecutive rows (not once per
-      // descriptor); below a fixture root, by their path from the root (a
-      // relative link there resolves beneath the root, not the directory).
       char path[48];
-      int dir = fs_->root_fd();
-      if (fs_->is_procfs()) {
-        if (stat_dir_pid_ != r.pid) {
-          snprintf(path, sizeof path, "%d/fd", r.pid);
-          int err;
-          stat_dir_ = fs_->open_dir(fs_->root_fd(), path, err);
-          stat_dir_pid_ = r.pid;
-        }
-        if (!stat_dir_.valid()) return std::nullopt;
-        dir = stat_dir_.get();
-        format_decimal(r.fd, path);
-      } else {
-        snprintf(path, sizeof path, "%d/fd/%d", r.pid, r.fd);
-      }
+      snprintf(path, sizeof path, "%d/fd/%d", r.pid, r.fd);
+      const int dir = fs_->root_fd();
       FileStat st;
       if (fs_->stat_link_target(dir, path, st) != 0) return std::nullopt;
       if (r.has_inode) {
@@ -154,8 +136,6 @@ class FdSource {
   bool complete_ = false;               // the walk is done: an absent pid has no rows
   mutable std::unordered_map<int32_t, Lazy<std::optional<uint64_t>>> netns_;
   mutable std::unordered_map<uint64_t, Lazy<std::optional<FileStat>>> stats_;  // by fd_key
-  mutable int32_t stat_dir_pid_ = -1;  // whose fd directory stat_dir_ is
-  mutable Fd stat_dir_;
   mutable std::string scratch_;
   std::vector<int32_t> fd_numbers_;
   char link_buf_[4096 + 64];

@@ -26,6 +26,10 @@ elif mkdir -p "$home_cache" 2>/dev/null && [ -w "$home_cache" ]; then
 fi
 mkdir -p "$cache"
 cd "$cache"
+# One install at a time: the .deb test runs this too, maybe while ctest's
+# client test is still compiling into the same cache.
+exec 8>"$cache/.lock"
+flock -w 900 8 || { echo "FAIL: $cache is locked by another install for 15 minutes"; exit 1; }
 [ -f package.json ] || echo '{"private": true, "description": "proctab test client deps (cache)"}' >package.json
 have=$(node -p "try { require('./node_modules/better-sqlite3/package.json').version } catch (e) { '' }")
 if [ "${have%%.*}" != "$want" ] || ! node -e "require('better-sqlite3')" 2>/dev/null; then
