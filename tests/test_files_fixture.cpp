@@ -4,6 +4,8 @@
 // column, what is read when (per-path read counters), the etc='...' seam,
 // and the errors.
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -438,9 +440,17 @@ TEST_CASE("ProcFs::stat_link_target on /proc follows only the last link", "[fd][
   // Not only pids and "fd": its directories resolve beneath the root first.
   CHECK(fs.stat_link_target(fs.root_fd(), ("self/fd/" + std::to_string(fd)).c_str(), st) == 0);
   CHECK(st.size == 5);
-  // A magic link on the way (cwd) is not followed out of the root.
-  CHECK(fs.stat_link_target(fs.root_fd(), (me + "/cwd/CMakeCache.txt").c_str(), st) != 0);
-  CHECK(fs.stat_link_target(fs.root_fd(), (me + "/root/etc/passwd").c_str(), st) != 0);
+  // A magic link on the way (root) is not followed out of the root — where
+  // the kernel has openat2 (valgrind answers ENOSYS for it: there, as on
+  // kernels before 5.6, paths resolve with plain openat, as README says).
+  struct open_how how = {};
+  how.flags = O_PATH;
+  how.resolve = RESOLVE_BENEATH;
+  long probe = syscall(SYS_openat2, AT_FDCWD, ".", &how, sizeof how);
+  if (probe >= 0) close(static_cast<int>(probe));
+  if (probe >= 0 || errno != ENOSYS) {
+    CHECK(fs.stat_link_target(fs.root_fd(), (me + "/root/etc/passwd").c_str(), st) != 0);
+  }
   unlink(tmpl);
   close(fd);
 }
