@@ -134,10 +134,12 @@ class ProcFs {
   // deliberately: it reaches the open file without any path lookup in the
   // file's own filesystem. AT_STATX_DONT_SYNC and a mask without times mean
   // no round trip to an NFS or FUSE server (a hung mount cannot block us;
-  // lsof's stat() of the path can). Below a root that is not a procfs (a
-  // fixture), the link is an ordinary symlink and is resolved beneath the
-  // root like every other path (an absolute target is EXDEV). Returns 0 or
-  // an errno value.
+  // lsof's stat() of the path can). The directories on the way are
+  // resolved beneath the root (pid and "fd" directories, procfs's own, by
+  // statx itself: no descriptor opened per call). Below a root that is not
+  // a procfs (a fixture), the link is an ordinary symlink and is resolved
+  // beneath the root like every other path (an absolute target is EXDEV).
+  // Returns 0 or an errno value.
   int stat_link_target(int dir_fd, const char* path, FileStat& out);
 
   // True if the root is a procfs mount (its fd links are magic links).
