@@ -154,7 +154,10 @@ int32_t numeric_name(const char* name) {
 }
 }  // namespace
 
-int ProcFs::list_numeric(int dir_fd, std::vector<int32_t>& out) {
+// Calls on_entry(name) for every entry of the open directory, reading it
+// with getdents64 in 32 KiB batches. Returns 0 or an errno value.
+template <typename OnEntry>
+int ProcFs::for_each_entry(int dir_fd, OnEntry&& on_entry) {
   counters.dirs_listed.fetch_add(1, std::memory_order_relaxed);
   alignas(8) char buf[32 * 1024];
   for (;;) {
@@ -167,11 +170,17 @@ int ProcFs::list_numeric(int dir_fd, std::vector<int32_t>& out) {
     for (long pos = 0; pos + static_cast<long>(sizeof(LinuxDirent64)) <= n;) {
       auto* entry = reinterpret_cast<LinuxDirent64*>(buf + pos);
       if (entry->d_reclen == 0) return EIO;  // never from a kernel: do not spin
-      int32_t number = numeric_name(entry->d_name);
-      if (number >= 0) out.push_back(number);
+      on_entry(static_cast<const char*>(entry->d_name));
       pos += entry->d_reclen;
     }
   }
+}
+
+int ProcFs::list_numeric(int dir_fd, std::vector<int32_t>& out) {
+  return for_each_entry(dir_fd, [&](const char* name) {
+    int32_t number = numeric_name(name);
+    if (number >= 0) out.push_back(number);
+  });
 }
 
 int ProcFs::check_readable(int dir_fd, const char* path) {
@@ -193,23 +202,10 @@ int ProcFs::list_pids(std::vector<int32_t>& out) {
 }
 
 int ProcFs::list_names(int dir_fd, std::vector<std::string>& out) {
-  counters.dirs_listed.fetch_add(1, std::memory_order_relaxed);
-  alignas(8) char buf[32 * 1024];
-  for (;;) {
-    long n = sys_getdents(dir_fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
-    if (n == 0) return 0;
-    for (long pos = 0; pos + static_cast<long>(sizeof(LinuxDirent64)) <= n;) {
-      auto* entry = reinterpret_cast<LinuxDirent64*>(buf + pos);
-      if (entry->d_reclen == 0) return EIO;
-      std::string_view name(entry->d_name);
-      if (name != "." && name != "..") out.emplace_back(name);
-      pos += entry->d_reclen;
-    }
-  }
+  return for_each_entry(dir_fd, [&](const char* name) {
+    std::string_view n(name);
+    if (n != "." && n != "..") out.emplace_back(n);
+  });
 }
 
 int ProcFs::inode_of(int dir_fd, const char* path, uint64_t& inode) {

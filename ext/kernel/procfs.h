@@ -188,6 +188,10 @@ class ProcFs {
   size_t max_file_bytes_ = size_t{1} << 30;
 
  private:
+  // getdents64 over an open directory: what list_numeric and list_names share.
+  template <typename OnEntry>
+  int for_each_entry(int dir_fd, OnEntry&& on_entry);
+
   std::string root_;
   Fd root_fd_;
   int open_errno_ = 0;
