@@ -62,9 +62,9 @@ void doc_function(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 
 }  // namespace
 
-int register_all(sqlite3* db, const ProcFsFactory& procfs) {
+int register_all(sqlite3* db, const Seams& seams) {
   for (const TableDef* def : all_tables()) {
-    int rc = register_table(db, *def, procfs);
+    int rc = register_table(db, *def, seams);
     if (rc != SQLITE_OK) return rc;
   }
   const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
@@ -73,7 +73,7 @@ int register_all(sqlite3* db, const ProcFsFactory& procfs) {
                                         nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return rc;
   }
-  auto* factory = new (std::nothrow) ProcFsFactory(procfs);
+  auto* factory = new (std::nothrow) ProcFsFactory(seams.procfs);
   if (!factory) return SQLITE_NOMEM;
   // create_function_v2 calls free_factory even when it fails.
   return sqlite3_create_function_v2(db, "proctab_netns", 0, flags, factory, netns_function, nullptr,
@@ -86,7 +86,7 @@ extern "C" {
 
 int proctab_register(sqlite3* db) {
   try {
-    return proctab::register_all(db, proctab::default_procfs);
+    return proctab::register_all(db, proctab::Seams{});
   } catch (...) {
     return SQLITE_NOMEM;
   }

@@ -1,13 +1,13 @@
 // proctab_internal.h — C++ entry for tests and embedders that need to swap
-// the /proc access layer (fault injection, read counting).
+// the kernel access layer (fault injection, read counting).
 #pragma once
 
-#include "kernel/procfs.h"
+#include "kernel/seams.h"
 #include "sqlite/sqlite_api.h"
 
 namespace proctab {
 
-// Registers every table on `db`, each opening its root through `procfs`.
-int register_all(sqlite3* db, const ProcFsFactory& procfs);
+// Registers every table on `db`, each reaching the kernel through `seams`.
+int register_all(sqlite3* db, const Seams& seams);
 
 }  // namespace proctab

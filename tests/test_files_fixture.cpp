@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 
+#include "sqlite/args.h"
 #include "test_support.h"
 
 using testing::add_fd;
@@ -453,4 +454,35 @@ TEST_CASE("ProcFs::stat_link_target on /proc follows only the last link", "[fd][
   }
   unlink(tmpl);
   close(fd);
+}
+
+TEST_CASE("source='...': one of the table's sources, 'auto' by default", "[args]") {
+  proctab::TableDef def{"proc_x", "", {}, proctab::kArgRoot | proctab::kArgSource, nullptr, {}};
+  def.sources = {"auto", "netlink", "proc"};
+  auto parse = [&](std::vector<const char*> user) {
+    std::vector<const char*> argv = {"proc_x", "main", "t"};
+    argv.insert(argv.end(), user.begin(), user.end());
+    return proctab::parse_table_args(def, static_cast<int>(argv.size()), argv.data(),
+                                     proctab::Seams{});
+  };
+  CHECK(parse({}).source == "auto");
+  CHECK(parse({"source='proc'"}).source == "proc");
+  CHECK(parse({" source = \"netlink\" ", "root='/proc'"}).source == "netlink");
+  auto error = [&](std::vector<const char*> user) -> std::string {
+    try {
+      parse(user);
+    } catch (const proctab::Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CHECK(error({"source='bpf'"}) ==
+        "proc_x: argument source must be one of 'auto', 'netlink', 'proc' (got 'bpf')");
+  CHECK(error({"source=proc"}) ==
+        "proc_x: argument source must be a quoted string, as in source='proc'");
+  CHECK(error({"source='proc'", "source='auto'"}) == "proc_x: argument source given twice");
+  CHECK_THAT(error({"etc='/etc'"}), Catch::Contains("(known keys: root, source)"));
+  // A table without sources takes no source argument.
+  def.arguments = proctab::kArgRoot;
+  CHECK_THAT(error({"source='proc'"}), Catch::Contains("unknown argument 'source'"));
 }

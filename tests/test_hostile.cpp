@@ -389,7 +389,7 @@ TEST_CASE("DIRECTONLY through a database file: stored views and triggers fail", 
   for (int pass = 0; pass < 2; ++pass) {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(proctab::register_all(db, proctab::default_procfs) == SQLITE_OK);
+    REQUIRE(proctab::register_all(db, proctab::Seams{}) == SQLITE_OK);
     auto exec = [&](const std::string& sql) {
       char* err = nullptr;
       int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);

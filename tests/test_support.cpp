@@ -54,10 +54,16 @@ void add_fd(const TempTree& tree, int pid, int fd, const std::string& target) {
   tree.symlink(std::to_string(pid) + "/fd/" + std::to_string(fd), target);
 }
 
-Db::Db(proctab::ProcFsFactory procfs) {
+Db::Db(proctab::ProcFsFactory procfs)
+    : Db(proctab::Seams{procfs ? std::move(procfs) : proctab::default_procfs}) {}
+
+Db::Db(const proctab::Seams& seams) {
   if (sqlite3_open(":memory:", &db_) != SQLITE_OK) throw std::runtime_error("sqlite3_open");
-  int rc = proctab::register_all(db_, procfs ? procfs : proctab::default_procfs);
-  if (rc != SQLITE_OK) throw std::runtime_error("register_all failed");
+  int rc = proctab::register_all(db_, seams);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(db_);
+    throw std::runtime_error("register_all failed");
+  }
 }
 
 Db::~Db() {

@@ -46,6 +46,9 @@ class Db {
  public:
   // Registers proctab with the default ProcFs, or with `procfs` if given.
   explicit Db(proctab::ProcFsFactory procfs = nullptr);
+  // Registers proctab reaching the kernel through `seams` (fault injection
+  // into netlink or BPF as well as /proc).
+  explicit Db(const proctab::Seams& seams);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

@@ -296,9 +296,14 @@ class SourceTable final : public Table {
 template <typename Source, const auto& kColumns>
 TableDef define_table(const char* name, const char* doc) {
   static_assert(columns_are_valid(kColumns), "column names must be unique; pushdown below 63");
-  TableDef def{name, doc, {}, kArgRoot | kArgNetnsDir, nullptr};
+  TableDef def{name, doc, {}, kArgRoot | kArgNetnsDir, nullptr, {}};
   // A source reading files outside procfs says which arguments it takes.
   if constexpr (requires { Source::kArguments; }) def.arguments = Source::kArguments;
+  // A source with more than one kernel interface names them: source='...'.
+  if constexpr (requires { Source::kSources; }) {
+    def.arguments |= kArgSource;
+    for (const char* s : Source::kSources) def.sources.push_back(s);
+  }
   for (const auto& c : kColumns) {
     def.columns.push_back({c.name, c.affinity, c.pushdown.pushed(), c.hidden, c.doc});
   }

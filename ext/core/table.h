@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kernel/procfs.h"
+#include "kernel/seams.h"
 
 namespace proctab {
 
@@ -123,6 +123,7 @@ enum TableArgument : unsigned {
   kArgRoot = 1,      // root='...': the procfs mount to read (default /proc)
   kArgNetnsDir = 2,  // netns_dir='...': where named network namespaces are (default /run/netns)
   kArgEtc = 4,       // etc='...': the directory holding passwd and group (default /etc)
+  kArgSource = 8,    // source='...': which kernel interface serves the rows (TableDef::sources)
 };
 
 // Module arguments, already parsed: root='...', netns_dir='...', etc='...'.
@@ -134,7 +135,10 @@ struct TableArgs {
   bool netns_dir_given = false;
   std::string etc = "/etc";
   bool etc_given = false;  // etc='...' was named (so a failure to open it is an error)
-  ProcFsFactory procfs = default_procfs;
+  // source='...': one of TableDef::sources; "auto" (the first) by default.
+  std::string source = "auto";
+  ProcFsFactory procfs = default_procfs;  // == seams.procfs
+  Seams seams;
 };
 
 struct TableDef {
@@ -144,6 +148,9 @@ struct TableDef {
   unsigned arguments = kArgRoot | kArgNetnsDir;  // TableArgument bits
   // Builds the table; throws Error naming the argument or path at fault.
   std::unique_ptr<Table> (*make)(const TableDef& def, const TableArgs& args);
+  // With kArgSource: the values source='...' takes, "auto" first (the
+  // default); README and the error message list them in this order.
+  std::vector<const char*> sources;
 };
 
 // Every table of the extension (tables/registry.cpp).

@@ -16,7 +16,7 @@ namespace {
 std::string unquote(const TableDef& def, const std::string& key, std::string_view raw) {
   if (raw.size() < 2 || (raw.front() != '\'' && raw.front() != '"') || raw.back() != raw.front()) {
     throw Error(std::string(def.name) + ": argument " + key + " must be a quoted string, as in " +
-                key + "='/proc'");
+                key + (key == "source" ? "='proc'" : "='/proc'"));
   }
   char quote = raw.front();
   std::string out;
@@ -40,6 +40,7 @@ std::string known_keys(const TableDef& def) {
   if (def.arguments & kArgRoot) add("root");
   if (def.arguments & kArgNetnsDir) add("netns_dir");
   if (def.arguments & kArgEtc) add("etc");
+  if (def.arguments & kArgSource) add("source");
   return keys.empty() ? "none" : keys;
 }
 
@@ -54,12 +55,24 @@ std::string path_value(const TableDef& def, const std::string& key, std::string 
   return value;
 }
 
+// source='...' must be one of the table's sources: "'auto', 'netlink', 'proc'".
+std::string source_value(const TableDef& def, std::string value) {
+  std::string names;
+  for (const char* s : def.sources) {
+    if (value == s) return value;
+    names += (names.empty() ? "'" : ", '") + std::string(s) + "'";
+  }
+  throw Error(std::string(def.name) + ": argument source must be one of " + names + " (got '" +
+              value + "')");
+}
+
 }  // namespace
 
 TableArgs parse_table_args(const TableDef& def, int argc, const char* const* argv,
-                           ProcFsFactory procfs) {
+                           const Seams& seams) {
   TableArgs args;
-  args.procfs = std::move(procfs);
+  args.seams = seams;
+  args.procfs = seams.procfs;
   std::vector<std::string> seen;
   for (int i = 3; i < argc; ++i) {
     std::string_view arg = text::trim(argv[i]);
@@ -70,10 +83,11 @@ TableArgs parse_table_args(const TableDef& def, int argc, const char* const* arg
     }
     std::string key(text::trim(arg.substr(0, eq)));
     std::string_view raw = text::trim(arg.substr(eq + 1));
-    const unsigned bit = key == "root"        ? kArgRoot
+    const unsigned bit = key == "root"        ? unsigned{kArgRoot}
                          : key == "netns_dir" ? kArgNetnsDir
                          : key == "etc"       ? kArgEtc
-                                              : 0;
+                         : key == "source"    ? kArgSource
+                                              : 0u;
     if (!(def.arguments & bit)) {
       throw Error(std::string(def.name) + ": unknown argument '" + key +
                   "' (known keys: " + known_keys(def) + ")");
@@ -82,6 +96,10 @@ TableArgs parse_table_args(const TableDef& def, int argc, const char* const* arg
       throw Error(std::string(def.name) + ": argument " + key + " given twice");
     }
     seen.push_back(key);
+    if (bit == kArgSource) {
+      args.source = source_value(def, unquote(def, key, raw));
+      continue;
+    }
     std::string value = path_value(def, key, unquote(def, key, raw));
     if (bit == kArgRoot) {
       args.root = std::move(value);

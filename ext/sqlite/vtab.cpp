@@ -15,7 +15,7 @@ namespace {
 
 struct ModuleAux {
   const TableDef* def;
-  ProcFsFactory procfs;
+  Seams seams;
 };
 
 // Which statement executions are under way on a connection: every busy
@@ -92,7 +92,7 @@ int x_connect(sqlite3* db, void* aux_ptr, int argc, const char* const* argv, sql
   auto* aux = static_cast<ModuleAux*>(aux_ptr);
   *out = nullptr;
   try {
-    TableArgs args = parse_table_args(*aux->def, argc, argv, aux->procfs);
+    TableArgs args = parse_table_args(*aux->def, argc, argv, aux->seams);
     std::unique_ptr<Table> table = aux->def->make(*aux->def, args);
     int rc = sqlite3_declare_vtab(db, schema_sql(*aux->def).c_str());
     if (rc != SQLITE_OK) return rc;
@@ -385,8 +385,8 @@ std::string schema_sql(const TableDef& def) {
   return sql;
 }
 
-int register_table(sqlite3* db, const TableDef& def, ProcFsFactory procfs) {
-  auto* aux = new (std::nothrow) ModuleAux{&def, std::move(procfs)};
+int register_table(sqlite3* db, const TableDef& def, const Seams& seams) {
+  auto* aux = new (std::nothrow) ModuleAux{&def, seams};
   if (!aux) return SQLITE_NOMEM;
   // create_module_v2 calls free_aux even when it fails.
   return sqlite3_create_module_v2(db, def.name, &kModule, aux, free_aux);

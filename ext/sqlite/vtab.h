@@ -16,7 +16,7 @@
 namespace proctab {
 
 // Registers `def` on `db` as a module named def.name. Returns an SQLite code.
-int register_table(sqlite3* db, const TableDef& def, ProcFsFactory procfs);
+int register_table(sqlite3* db, const TableDef& def, const Seams& seams);
 
 // The CREATE TABLE statement declared for `def` (also used by docs/tests).
 std::string schema_sql(const TableDef& def);

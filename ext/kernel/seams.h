@@ -1,0 +1,16 @@
+// seams.h — every way the extension reaches the kernel, as factories that
+// tests replace to count reads or to fail on purpose. The defaults are the
+// live machine's. Each row source (the /proc text, sock_diag netlink, BPF
+// iterators) has its factory here; a table receives them in TableArgs.
+#pragma once
+
+#include "kernel/procfs.h"
+
+namespace proctab {
+
+struct Seams {
+  // Opens a procfs root (or an etc / netns directory) for reading.
+  ProcFsFactory procfs = default_procfs;
+};
+
+}  // namespace proctab
