@@ -4,8 +4,8 @@
 set -euo pipefail
 step=${1:-build}
 case "$step" in
-  build) packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3) ;;
-  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 catch2 iproute2 python3 python3-psutil lsof
+  build) packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 clang bpftool libbpf-dev) ;;
+  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 clang bpftool libbpf-dev catch2 iproute2 python3 python3-psutil lsof
                    dpkg-dev file valgrind) ;;
   node)  packages=() ;;
   fuzz)  packages=(cmake make pkg-config libsqlite3-dev clang libclang-rt-14-dev python3) ;;

@@ -22,6 +22,8 @@ class Lazy {
     return *value_;
   }
   bool ready() const { return value_.has_value(); }
+  // Sets the value up front (a source that has it already, from elsewhere).
+  void set(T value) const { value_.emplace(std::move(value)); }
 
  private:
   mutable std::optional<T> value_;

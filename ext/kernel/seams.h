@@ -5,12 +5,15 @@
 #pragma once
 
 #include "kernel/procfs.h"
+#include "kernel/task_file.h"
 
 namespace proctab {
 
 struct Seams {
   // Opens a procfs root (or an etc / netns directory) for reading.
   ProcFsFactory procfs = default_procfs;
+  // The BPF task_file iterator (proc_fd's 'bpf' source).
+  TaskFileFactory task_file = default_task_file;
 };
 
 }  // namespace proctab

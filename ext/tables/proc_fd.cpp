@@ -20,6 +20,19 @@
 // only when one of those is read (ProcFs::stat_link_target: through the
 // link, without syncing with a remote server, so it cannot block).
 //
+// Two sources (source='auto' | 'bpf' | 'proc', README "Sources"): the
+// readlink walk above, and the BPF task_file iterator (kernel/task_file.h),
+// which reads pid, fd, inode, type and fdinfo's pos, flags and mnt_id of every
+// descriptor from the kernel's file tables in one pass, without a syscall per
+// descriptor. It cannot give the link text (target, path, deleted): a
+// statement reading those, a pid-constrained one (the walk of a few
+// processes is cheaper than loading a program), a root other than the live
+// /proc and a reader outside the initial pid namespace (the iterator's pids
+// are the initial namespace's) get the walk under 'auto'; so does any failure
+// of the iterator (no permission, no BTF, a build without BPF, a malformed
+// stream). Under 'bpf' each of those is an SQL error naming why. Rows from
+// either source are the same struct; the hidden column `source` says which.
+//
 // Permissions: a process that vanished mid-scan (ENOENT, ESRCH) or that we may
 // not inspect (EACCES, EPERM) is skipped silently, as is a descriptor closed
 // between listing and readlink. Only an unreadable root is an error.
@@ -33,7 +46,9 @@
 #include "core/snapshot.h"
 #include "core/value_set.h"
 #include "kernel/netns.h"
+#include "kernel/task_file.h"
 #include "parse/fd.h"
+#include "parse/task_file.h"
 #include "tables/common.h"
 #include "tables/socket.h"  // kNetnsNameDoc
 
@@ -44,32 +59,84 @@ namespace {
 struct FdRow {
   int32_t pid;
   int32_t fd;
-  std::string_view target;  // in the source's arena
+  // The link's text, in the source's arena. A row of the BPF source has none
+  // until an accessor needs it (FdSource::linked: one readlink then).
+  mutable std::string_view target;
   uint64_t inode;
+  uint64_t file_ino;  // BPF rows: i_ino of the open file (any type)
   FdType type;
   bool has_inode;
-  bool deleted;
-  uint32_t path_length;  // files: target prefix without " (deleted)"
+  mutable bool deleted;
+  bool from_bpf;
+  mutable bool link_read;        // target is set (always, for walk rows)
+  mutable uint32_t path_length;  // files: target prefix without " (deleted)"
   Lazy<FdInfo> fdinfo;
 };
+
+enum class FdMode : uint8_t { kAuto, kBpf, kProc };
 
 class FdSource {
  public:
   using Row = FdRow;
+  static constexpr std::array kSources = {"auto", "bpf", "proc"};
   struct Config {
     std::shared_ptr<ProcFs> fs;
     std::shared_ptr<ProcFs> named;  // /run/netns, or null
+    FdMode mode = FdMode::kAuto;
+    bool live_root = false;  // root is /proc: the iterator's machine
+    TaskFileFactory task_file;
   };
   static Config configure(const TableDef& def, const TableArgs& args) {
-    return {open_root(def, args), open_netns_dir(def, args)};
+    Config c{open_root(def, args), open_netns_dir(def, args), FdMode::kAuto, false, nullptr};
+    c.mode = args.source == "bpf"    ? FdMode::kBpf
+             : args.source == "proc" ? FdMode::kProc
+                                     : FdMode::kAuto;
+    c.live_root = args.root == "/proc";
+    if (c.mode == FdMode::kBpf && !c.live_root) {
+      throw Error("proc_fd: source='bpf' reads the live machine's file tables, not root '" +
+                  args.root + "' (use source='proc' or 'auto')");
+    }
+    c.task_file = args.seams.task_file;
+    return c;
   }
   // A full walk reads every process's fd directory: about twice the work of
   // reading net/tcp (see bench/). pid and fd together name one row.
   static constexpr Plan plan();
 
-  explicit FdSource(const Config& config) : fs_(config.fs), named_(config.named) {}
+  explicit FdSource(const Config& config)
+      : fs_(config.fs),
+        named_(config.named),
+        mode_(config.mode),
+        live_root_(config.live_root),
+        task_file_(config.task_file) {}
   void load(const Request& request, Rows<Row>& rows);
 
+  // The row with its link text: a BPF row reads its link on first use (a
+  // statement whose other cursor asked only for iterator columns); if the
+  // descriptor closed since, target stays empty and link_read false.
+  const FdRow& linked(const FdRow& r) const {
+    if (r.link_read || r.target.data() != nullptr) return r;
+    char path[48];
+    snprintf(path, sizeof path, "%d/fd/%d", r.pid, r.fd);
+    long n = fs_->read_link(fs_->root_fd(), path, link_buf_, sizeof link_buf_);
+    if (n < 0) {
+      r.target = std::string_view("", 0);  // tried: stays NULL
+      return r;
+    }
+    std::string_view link(link_buf_, static_cast<size_t>(n));
+    FdTarget t = classify_fd_target(link);
+    // The same number may name another file by now: keep the link only if it
+    // still reads as the row's kind of file.
+    if (t.type != r.type || (r.has_inode && t.inode != r.inode)) {
+      r.target = std::string_view("", 0);
+      return r;
+    }
+    r.target = arena_.store(link);
+    r.deleted = t.deleted;
+    r.path_length = static_cast<uint32_t>(t.path.size());
+    r.link_read = true;
+    return r;
+  }
   // fdinfo of a row, read on first use.
   const FdInfo& fdinfo(const Row& r) const {
     return r.fdinfo.get([&] {
@@ -96,6 +163,8 @@ class FdSource {
       if (fs_->stat_link_target(dir, path, st) != 0) return std::nullopt;
       if (r.has_inode) {
         if (st.inode != r.inode) return std::nullopt;
+      } else if (r.from_bpf) {
+        if (st.inode != r.file_ino) return std::nullopt;
       } else {
         char again[4096 + 64];
         long n = fs_->read_link(dir, path, again, sizeof again);
@@ -122,6 +191,14 @@ class FdSource {
     return (static_cast<uint64_t>(static_cast<uint32_t>(pid)) << 32) | static_cast<uint32_t>(fd);
   }
   void push_row(int32_t pid, int32_t fd, std::string_view link, Rows<Row>& rows);
+  // Why the iterator cannot serve this statement ("" if it can).
+  std::string bpf_unusable(const Request& request) const;
+  bool use_bpf(const Request& request, bool pids_given);
+  // Runs the iterator (over `pid`, or every process for 0) into `out`;
+  // false with `why` set if it failed or its stream was malformed.
+  bool run_bpf(int32_t pid, std::vector<TaskFileRecord>& out, std::string& why);
+  void push_bpf_row(const TaskFileRecord& record, Rows<Row>& rows);
+  void load_bpf(const IntSet& pids, Rows<Row>& rows);
   void read_fd_dir(int32_t pid, int dir_fd, Rows<Row>& rows);
   void load_pid(int32_t pid, Rows<Row>& rows);
   void load_link(int32_t pid, int32_t fd, Rows<Row>& rows);
@@ -129,8 +206,12 @@ class FdSource {
 
   std::shared_ptr<ProcFs> fs_;
   std::shared_ptr<ProcFs> named_;
+  FdMode mode_;
+  bool live_root_;
+  TaskFileFactory task_file_;
   Lazy<NetnsNames> names_;
-  TextArena arena_;
+  mutable TextArena arena_;
+  bool bpf_failed_ = false;             // 'auto': the iterator failed once this statement
   std::unordered_set<int32_t> listed_;  // pids whose fd directory was read
   std::unordered_set<uint64_t> links_;  // (pid, fd) read one by one
   bool complete_ = false;               // the walk is done: an absent pid has no rows
@@ -138,7 +219,7 @@ class FdSource {
   mutable std::unordered_map<uint64_t, Lazy<std::optional<FileStat>>> stats_;  // by fd_key
   mutable std::string scratch_;
   std::vector<int32_t> fd_numbers_;
-  char link_buf_[4096 + 64];
+  mutable char link_buf_[4096 + 64];
 };
 
 using C = Column<FdSource>;
@@ -179,8 +260,12 @@ constexpr std::array kColumns = {
       [](const FdSource&, const FdRow& r, ResultSink& out) { out.integer(r.fd); }},
     C{"target", A::kText, kNotPushed,
       "The link's text, verbatim (readlink): 'socket:[12345]', 'pipe:[678]', "
-      "'anon_inode:[eventfd]', '/var/log/syslog', '/tmp/x (deleted)'.",
-      [](const FdSource&, const FdRow& r, ResultSink& out) { out.text(r.target); }},
+      "'anon_inode:[eventfd]', '/var/log/syslog', '/tmp/x (deleted)'. Only the /proc walk reads "
+      "it: a statement that reads target, path or deleted is served by the walk.",
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        const FdRow& l = s.linked(r);
+        l.link_read ? out.text(l.target) : out.null();
+      }},
     C{"type", A::kText, pushed(1.0 / 4),
       "'socket', 'pipe', 'anon_inode', 'file' (any path, deleted files and memfds included) or "
       "'other' (e.g. 'net:[4026531840]' namespace files).",
@@ -193,14 +278,18 @@ constexpr std::array kColumns = {
       }},
     C{"path", A::kText, pushed(1.0 / 1000),
       "For files: the path, without the ' (deleted)' suffix. NULL for other types.",
-      [](const FdSource&, const FdRow& r, ResultSink& out) {
-        r.type == FdType::kFile ? out.text(r.target.substr(0, r.path_length)) : out.null();
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        if (r.type != FdType::kFile) return out.null();
+        const FdRow& l = s.linked(r);
+        l.link_read ? out.text(l.target.substr(0, l.path_length)) : out.null();
       }},
     C{"deleted", A::kInteger, pushed(1.0 / 100),
       "For files: 1 if the file was deleted while open (target ends in ' (deleted)'), else 0. "
       "NULL for other types.",
-      [](const FdSource&, const FdRow& r, ResultSink& out) {
-        r.type == FdType::kFile ? out.integer(r.deleted ? 1 : 0) : out.null();
+      [](const FdSource& s, const FdRow& r, ResultSink& out) {
+        if (r.type != FdType::kFile) return out.null();
+        const FdRow& l = s.linked(r);
+        l.link_read ? out.integer(l.deleted ? 1 : 0) : out.null();
       }},
     C{"pos", A::kInteger, kNotPushed,
       "File offset in bytes (fdinfo 'pos'). Read from fdinfo only when asked for.",
@@ -283,10 +372,20 @@ constexpr std::array kColumns = {
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
         stat_column(s, r, out, [&](const FileStat& st) { out.integer(st.links); });
       }},
+    C{"source", A::kText, kNotPushed,
+      "Which source read the row: 'bpf' (the task_file iterator) or 'proc' (the readlink walk "
+      "of /proc/PID/fd). See \"Sources\".",
+      [](const FdSource&, const FdRow& r, ResultSink& out) {
+        out.text(r.from_bpf ? "bpf" : "proc");
+      },
+      true},
 };
 
 constexpr int kPid = column_index(kColumns, "pid");
 constexpr int kFd = column_index(kColumns, "fd");
+// The columns only the walk fills (the link text).
+constexpr int kWalkColumns[] = {column_index(kColumns, "target"), column_index(kColumns, "path"),
+                                column_index(kColumns, "deleted")};
 
 constexpr Plan FdSource::plan() {
   return {2000, 2000, column_mask(kColumns, "pid", "fd")};
@@ -316,6 +415,135 @@ void FdSource::push_row(int32_t pid, int32_t fd, std::string_view link, Rows<Row
   row.inode = t.inode;
   row.deleted = t.deleted;
   row.path_length = static_cast<uint32_t>(t.path.size());
+  row.file_ino = 0;
+  row.from_bpf = false;
+  row.link_read = true;
+}
+
+// The pid namespace of the machine's first process (PROC_PID_INIT_INO):
+// the namespace whose pid numbers the iterator reports.
+constexpr std::string_view kInitialPidNs = "pid:[4026531836]";
+
+std::string FdSource::bpf_unusable(const Request& request) const {
+  for (int c : kWalkColumns) {
+    if (request.uses(c)) {
+      return std::string("column ") + kColumns[static_cast<size_t>(c)].name +
+             " needs the /proc walk (only readlink gives the link text)";
+    }
+  }
+  if (!live_root_) return "root '" + fs_->root() + "' is not the live /proc";
+  if (const char* why = task_file_unavailable_reason(); *why) return why;
+  // Read through the root, so a /proc of another pid namespace (where this
+  // process has no "self") counts as outside too.
+  char ns[64];
+  long n = fs_->read_link(fs_->root_fd(), "self/ns/pid", ns, sizeof ns);
+  if (n < 0 || std::string_view(ns, static_cast<size_t>(n)) != kInitialPidNs) {
+    return "this process is not in the initial pid namespace (the iterator's pids would not be "
+           "the ones /proc shows)";
+  }
+  return "";
+}
+
+bool FdSource::use_bpf(const Request& request, bool pids_given) {
+  if (mode_ == FdMode::kProc) return false;
+  if (mode_ == FdMode::kAuto && (pids_given || bpf_failed_)) return false;
+  std::string why = bpf_unusable(request);
+  if (why.empty()) return true;
+  if (mode_ == FdMode::kBpf) throw Error("proc_fd: source='bpf': " + why);
+  return false;
+}
+
+bool FdSource::run_bpf(int32_t pid, std::vector<TaskFileRecord>& out, std::string& why) {
+  std::unique_ptr<TaskFileIterator> iter = task_file_ ? task_file_() : nullptr;
+  if (!iter) {
+    why = "no task_file iterator";
+    return false;
+  }
+  TaskFileDecoder decoder([&](const TaskFileRecord& r) { out.push_back(r); });
+  TaskFileError err = iter->run(pid, [&](std::string_view bytes) { decoder.feed(bytes); });
+  if (err) {
+    why = err.why;
+    return false;
+  }
+  switch (decoder.finish()) {
+    case TaskFileDecoder::Status::kOk:
+      return true;
+    case TaskFileDecoder::Status::kMalformed:
+      why = "the iterator's record stream is malformed (after " +
+            std::to_string(decoder.records()) + " records)";
+      return false;
+    case TaskFileDecoder::Status::kTruncated:
+      why = "the iterator's record stream ends inside a record (after " +
+            std::to_string(decoder.records()) + " records)";
+      return false;
+  }
+  return false;
+}
+
+void FdSource::push_bpf_row(const TaskFileRecord& rec, Rows<Row>& rows) {
+  // Read one by one earlier in this statement (a pid-constrained scan).
+  if (!listed_.empty() && listed_.count(rec.pid)) return;
+  if (!links_.empty() && links_.count(fd_key(rec.pid, rec.fd))) return;
+  TaskFileType t = task_file_type(rec);
+  if (!t.known) {
+    // A made-up name of a file system the decoder does not know (nsfs,
+    // pidfs, ...): the link says what it is, as for the walk.
+    char path[48];
+    snprintf(path, sizeof path, "%d/fd/%d", rec.pid, rec.fd);
+    long n = fs_->read_link(fs_->root_fd(), path, link_buf_, sizeof link_buf_);
+    if (n < 0) return;  // closed meanwhile: the walk would not list it either
+    push_row(rec.pid, rec.fd, std::string_view(link_buf_, static_cast<size_t>(n)), rows);
+    FdRow& row = rows[rows.size() - 1];
+    row.from_bpf = true;
+    row.file_ino = rec.ino;
+  } else {
+    FdRow& row = rows.emplace_back();
+    row.pid = rec.pid;
+    row.fd = rec.fd;
+    row.target = std::string_view();  // read on first use (linked)
+    row.type = t.type;
+    row.has_inode = t.has_inode;
+    row.inode = t.has_inode ? rec.ino : 0;
+    row.file_ino = rec.ino;
+    row.deleted = false;
+    row.path_length = 0;
+    row.from_bpf = true;
+    row.link_read = false;
+  }
+  FdInfo info;
+  info.pos = rec.pos;
+  info.flags = rec.flags;
+  info.mnt_id = rec.mnt_id;
+  info.ino = rec.ino;
+  rows[rows.size() - 1].fdinfo.set(info);
+}
+
+// The iterator over every process, or over each of `pids`. Its records are
+// kept aside until the stream ended well: a failed run under 'auto' falls
+// back to the walk with no half-read rows in the snapshot.
+void FdSource::load_bpf(const IntSet& pids, Rows<Row>& rows) {
+  if (complete_) return;
+  std::vector<TaskFileRecord> records;
+  std::string why;
+  bool ok = true;
+  std::vector<int32_t> done;
+  if (pids.active()) {
+    for (int64_t pid : pids.values()) {
+      if (pid <= 0 || pid > INT32_MAX || listed_.count(static_cast<int32_t>(pid))) continue;
+      if (!(ok = run_bpf(static_cast<int32_t>(pid), records, why))) break;
+      done.push_back(static_cast<int32_t>(pid));
+    }
+  } else {
+    ok = run_bpf(0, records, why);
+  }
+  if (!ok) {
+    if (mode_ == FdMode::kBpf) throw Error("proc_fd: source='bpf': " + why);
+    bpf_failed_ = true;
+    return;
+  }
+  for (const TaskFileRecord& r : records) push_bpf_row(r, rows);
+  for (int32_t pid : done) listed_.insert(pid);
+  if (!pids.active()) complete_ = true;
 }
 
 // Reads the links of an open PID/fd directory, but those read one by one
@@ -363,6 +591,10 @@ void FdSource::load_all(Rows<Row>& rows) {
 
 void FdSource::load(const Request& request, Rows<Row>& rows) {
   IntSet pids(request.find(kPid));
+  if (use_bpf(request, pids.active())) {
+    load_bpf(pids, rows);
+    if (!bpf_failed_) return;  // else 'auto' falls back: the walk below
+  }
   if (!pids.active()) return load_all(rows);
   IntSet fds(request.find(kFd));
   for (int64_t pid : pids.values()) {
