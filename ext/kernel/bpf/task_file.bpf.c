@@ -10,11 +10,11 @@
 // table, which /proc/PID/fd does not show either, is skipped here).
 //
 // GPL: bpf_seq_write is a GPL-only helper, and so are tracing programs.
-// clang-format off: the kernel types first, libbpf's headers use them.
+// The kernel types first: libbpf's headers use them.
+// clang-format off
+#include "kernel_types.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
-
-#include "kernel_types.h"
 // clang-format on
 
 #include "task_file_record.h"
