@@ -38,6 +38,7 @@
 #include "parse/cgroup.h"
 #include "test_support.h"
 
+using testing::Child;
 using testing::Db;
 using testing::Rows;
 
@@ -67,48 +68,6 @@ struct TempDir {
     path = tmpl;
   }
   ~TempDir() { live::run_command("rm -rf '" + path + "'"); }
-};
-
-// A forked child that runs `setup`, reports "ready" (or an error) through a
-// pipe, then waits until the parent lets it go (or kills it).
-class Child {
- public:
-  explicit Child(const std::function<std::string()>& setup) {
-    int ready[2], hold[2];
-    REQUIRE(pipe2(ready, O_CLOEXEC) == 0);
-    REQUIRE(pipe2(hold, O_CLOEXEC) == 0);
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      close(ready[0]);
-      close(hold[1]);
-      std::string err = setup();
-      std::string msg = err.empty() ? "ok" : err;
-      (void)!write(ready[1], msg.data(), msg.size());
-      close(ready[1]);
-      char c;
-      (void)!read(hold[0], &c, 1);  // until the parent closes its end or kills us
-      _exit(0);
-    }
-    close(ready[1]);
-    close(hold[0]);
-    hold_ = Owned(hold[1]);
-    char buf[512];
-    ssize_t n = read(ready[0], buf, sizeof buf);
-    close(ready[0]);
-    status_ = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "child died";
-  }
-  ~Child() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  pid_t pid() const { return pid_; }
-  const std::string& status() const { return status_; }  // "ok" or why not
-
- private:
-  pid_t pid_ = -1;
-  Owned hold_;
-  std::string status_;
 };
 
 std::string dev_text(dev_t dev) {

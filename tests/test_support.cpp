@@ -1,8 +1,11 @@
 #include "test_support.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -188,6 +191,42 @@ int count_open_fds() {
   while (readdir(dir)) ++n;
   closedir(dir);
   return n - 3;  // ".", "..", and the DIR's own descriptor
+}
+
+Child::Child(const std::function<std::string()>& setup) {
+  int ready[2], hold[2];
+  if (pipe2(ready, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  if (pipe2(hold, O_CLOEXEC) != 0) {
+    close(ready[0]);
+    close(ready[1]);
+    throw std::runtime_error("pipe2 failed");
+  }
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    close(ready[0]);
+    close(hold[1]);
+    std::string err = setup();
+    std::string msg = err.empty() ? "ok" : err;
+    (void)!write(ready[1], msg.data(), msg.size());
+    close(ready[1]);
+    char c;
+    (void)!read(hold[0], &c, 1);  // until the parent closes its end or kills us
+    _exit(0);
+  }
+  close(ready[1]);
+  close(hold[0]);
+  hold_ = hold[1];
+  char buf[512];
+  ssize_t n = read(ready[0], buf, sizeof buf);
+  close(ready[0]);
+  status_ = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "child died";
+}
+
+Child::~Child() {
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  if (hold_ >= 0) close(hold_);
 }
 
 }  // namespace testing

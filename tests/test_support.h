@@ -4,7 +4,9 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -96,5 +98,23 @@ struct PathCountingFactory {
 
 // Open descriptors of this process (to prove nothing leaks).
 int count_open_fds();
+
+// A forked child that runs `setup`, reports "ready" (or an error) through a
+// pipe, then waits until the parent lets it go (or kills it): a process
+// holding known descriptors. Killed and reaped on destruction.
+class Child {
+ public:
+  explicit Child(const std::function<std::string()>& setup);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  pid_t pid() const { return pid_; }
+  const std::string& status() const { return status_; }  // "ok" or why not
+
+ private:
+  pid_t pid_ = -1;
+  int hold_ = -1;  // the parent's end of the pipe the child waits on
+  std::string status_;
+};
 
 }  // namespace testing
