@@ -6,11 +6,13 @@ SYN_RECV request, TIME_WAIT / FIN_WAIT2 timewait) in both families, the
 header with the kernel's padding, future longer lines, and malformed lines;
 every kind of fd link target; fdinfo of files, epoll, eventfd, inotify;
 maps and smaps of every mapping kind and odd names; /proc/locks with waiters;
-net/packet and net/netlink; passwd and group files; cgroup v1, v2, hybrid.
+net/packet and net/netlink; passwd and group files; cgroup v1, v2, hybrid;
+task_file records of every kind of file (kernel/bpf/task_file_record.h).
 Run once after changing it; fuzzing adds (minimized) inputs beside them.
 usage: fuzz/seeds.py  (from anywhere)
 """
 import os
+import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -192,6 +194,24 @@ def main():
     write("cgroup", "hybrid", "9:name=systemd:/\n4:memory:/process_api/0f9c\n3:cpuset:/\n0::/\n")
     write("cgroup", "docker-v1", "12:pids:/docker/abc\n1:name=systemd:/docker/abc\n0::/\n")
     write("cgroup", "colons", "2:cpu,cpuacct:/a:b c (deleted)\n")
+
+    # fuzz_task_file: first byte = chunk size, then 40-byte records
+    # (tgid, fd, ino, pos, flags, mnt_id, magic, mode, kind, version).
+    def rec(tgid, fd, ino, magic, mode, kind, pos=0, flags=0o2, mnt=25, version=1):
+        return struct.pack("<IIQqIIIHBB", tgid, fd, ino, pos, flags, mnt, magic, mode, kind,
+                           version)
+    sock = rec(1234, 3, 2195813, 0x534F434B, 0o140777, 1)
+    pipe = rec(1234, 4, 3838, 0x50495045, 0o10600, 1, flags=0o2000001)
+    reg = rec(1234, 5, 10952718, 0xEF53, 0o100644, 0, pos=4096, flags=0o102002)
+    anon = rec(1234, 6, 3017, 0x09041934, 0o600, 1)
+    nsfs = rec(1234, 7, 4026531840, 0x6e736673, 0o100444, 1)
+    write("task_file", "kinds", b"\x07" + sock + pipe + reg + anon + nsfs)
+    write("task_file", "split", b"\x11" + sock + reg)
+    write("task_file", "truncated", b"\x00" + sock + pipe[:17])
+    write("task_file", "bad-version", b"\x03" + sock + rec(1, 0, 1, 0, 0, 0, version=2) + reg)
+    write("task_file", "wide", b"\x28" + rec(0x7FFFFFFF, 0x7FFFFFFF, 2**64 - 1, 0xFFFFFFFF,
+                                               0xFFFF, 1, pos=-1, flags=0xFFFFFFFF,
+                                               mnt=0xFFFFFFFF))
 
 
 if __name__ == "__main__":
