@@ -347,6 +347,28 @@ SELF_JOIN = ("SELECT a.local_port, a.remote_port, f.pid FROM proc_tcp a JOIN pro
              "LEFT JOIN proc_fd f ON f.inode = b.inode")
 
 
+# proc_fd's two sources side by side (README "Sources"): the scan and the
+# owner join read only columns the BPF iterator fills, so 'auto' would take
+# it; each command names its source. The floor is the C readlink walk.
+FD_SCAN = "SELECT count(*), sum(inode) FROM %s"
+FD_JOIN = ("SELECT f.pid, f.fd, t.state, t.local_port, t.remote_port "
+           "FROM proc_tcp t JOIN %s f ON f.inode = t.inode")
+
+
+def fd_source_commands(b):
+    def on(source, query):
+        return b.sql("CREATE VIRTUAL TABLE temp.fdx USING proc_fd(source='%s'); %s"
+                     % (source, query % "fdx"))
+    return [
+        ("floor fdwalk", b.bins["fdwalk"]),
+        ("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
+        ("fd scan bpf", on("bpf", FD_SCAN)),
+        ("fd scan proc", on("proc", FD_SCAN)),
+        ("owner join bpf", on("bpf", FD_JOIN)),
+        ("owner join proc", on("proc", FD_JOIN)),
+    ]
+
+
 def shape_commands(b, pid):
     return [
         ("proctab scan", b.sql("SELECT count(*) FROM proc_tcp")),
@@ -418,6 +440,8 @@ def full_suite(b, holders):
     q_fd = b.sql("SELECT count(target), sum(length(target)) FROM proc_fd")
     res["fd"] = b.hyperfine([("floor fdwalk", b.bins["fdwalk"]),
                              ("proctab fd walk", q_fd)], "fdwalk")
+    # 2b. proc_fd's sources: the BPF iterator against the walk
+    res["fd_sources"] = b.hyperfine(fd_source_commands(b), "fd-sources")
     # 3. join
     res["join"] = measure_join(b, "main")
     # 6. peak RSS during the join (and, for context, of each peer)
@@ -594,6 +618,10 @@ def report(args, info, main, scaling):
     row("1. scan: floor", s["scan"]["floor cat"])
     row("2. fd walk: proctab", s["fd"]["proctab fd walk"])
     row("2. fd walk: floor (bench/fdwalk.c)", s["fd"]["floor fdwalk"])
+    fs = s.get("fd_sources", {})
+    for name in ("fd scan bpf", "fd scan proc", "owner join bpf", "owner join proc"):
+        if name in fs:
+            row("2b. proc_fd source: " + name, fs[name])
     for name in ("proctab join", "psutil", "ss -tanp", "netstat -tanp", "lsof -nP -iTCP"):
         row("3. join: " + name, j[name])
     o = s["onepid"]
@@ -637,6 +665,17 @@ def report(args, info, main, scaling):
     targets = [
         ("scan / floor (cat)", s["scan"]["proctab scan"]["median"] / cat, "<=", 1.15,
          cr(s["scan"]["proctab scan"], s["scan"]["floor cat"])),
+        ("fd scan, source bpf / floor (fdwalk)",
+         s["fd_sources"]["fd scan bpf"]["median"] / s["fd_sources"]["floor fdwalk"]["median"],
+         "<=", 0.5, cr(s["fd_sources"]["fd scan bpf"], s["fd_sources"]["floor fdwalk"])),
+        ("fd scan, source proc / floor (fdwalk)",
+         s["fd_sources"]["fd scan proc"]["median"] / s["fd_sources"]["floor fdwalk"]["median"],
+         "<=", 1.15, cr(s["fd_sources"]["fd scan proc"], s["fd_sources"]["floor fdwalk"])),
+        ("owner join, source bpf / (cat + fdwalk)",
+         s["fd_sources"]["owner join bpf"]["median"] / (s["fd_sources"]["floor cat"]["median"]
+                                                         + s["fd_sources"]["floor fdwalk"]["median"]),
+         "<=", 0.6, cr(s["fd_sources"]["owner join bpf"], s["fd_sources"]["floor cat"],
+                       s["fd_sources"]["floor fdwalk"])),
         ("fd walk / floor (fdwalk)", s["fd"]["proctab fd walk"]["median"] / fdw, "<=", 1.15,
          cr(s["fd"]["proctab fd walk"], s["fd"]["floor fdwalk"])),
         ("join / (cat + fdwalk)", join / (j["floor cat"]["median"] + j["floor fdwalk"]["median"]),

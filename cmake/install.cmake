@@ -59,11 +59,8 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # sqlite3_vtab_in (3.38); the launcher runs the sqlite3 shell. dpkg-shlibdeps
 # adds libc6 from the module's ELF dependencies (libstdc++ is linked in statically).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libsqlite3-0 (>= 3.38), sqlite3")
-if(PROCTAB_HAVE_BPF)
-  # proc_fd's BPF source opens libbpf.so.1 at run time (dlopen: no ELF
-  # dependency for dpkg-shlibdeps to find); without it proc_fd reads /proc.
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CPACK_DEBIAN_PACKAGE_DEPENDS}, libbpf1")
-endif()
+# proc_fd's BPF source adds none: its light skeleton needs only the kernel
+# (cmake/bpf.cmake).
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libsqlite3-dev, pkg-config")
 
 find_program(PROCTAB_DPKG_SHLIBDEPS dpkg-shlibdeps)

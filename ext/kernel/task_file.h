@@ -3,7 +3,8 @@
 // descriptor of /proc/PID/fd. proc_fd's 'bpf' source (tables/proc_fd.cpp).
 //
 // One run loads the program (kernel/bpf/task_file.bpf.c, embedded as a
-// bpftool skeleton), attaches an iterator link (to one process, or to all),
+// bpftool light skeleton: bpf/task_file_loader.h), attaches an iterator link
+// (to one process, or to all),
 // creates the iterator and read()s it to the end, handing the raw bytes to a
 // callback: fixed-size records that parse/task_file.h decodes. Everything is
 // closed before run() returns — iterator fd, link, program, maps — so nothing

@@ -212,6 +212,7 @@ class FdSource {
   Lazy<NetnsNames> names_;
   mutable TextArena arena_;
   bool bpf_failed_ = false;             // 'auto': the iterator failed once this statement
+  Lazy<bool> initial_pidns_;            // this process is in the initial pid namespace
   std::unordered_set<int32_t> listed_;  // pids whose fd directory was read
   std::unordered_set<uint64_t> links_;  // (pid, fd) read one by one
   bool complete_ = false;               // the walk is done: an absent pid has no rows
@@ -434,10 +435,13 @@ std::string FdSource::bpf_unusable(const Request& request) const {
   if (!live_root_) return "root '" + fs_->root() + "' is not the live /proc";
   if (const char* why = task_file_unavailable_reason(); *why) return why;
   // Read through the root, so a /proc of another pid namespace (where this
-  // process has no "self") counts as outside too.
-  char ns[64];
-  long n = fs_->read_link(fs_->root_fd(), "self/ns/pid", ns, sizeof ns);
-  if (n < 0 || std::string_view(ns, static_cast<size_t>(n)) != kInitialPidNs) {
+  // process has no "self") counts as outside too. Once per statement.
+  const bool initial = initial_pidns_.get([&] {
+    char ns[64];
+    long n = fs_->read_link(fs_->root_fd(), "self/ns/pid", ns, sizeof ns);
+    return n >= 0 && std::string_view(ns, static_cast<size_t>(n)) == kInitialPidNs;
+  });
+  if (!initial) {
     return "this process is not in the initial pid namespace (the iterator's pids would not be "
            "the ones /proc shows)";
   }
@@ -590,6 +594,9 @@ void FdSource::load_all(Rows<Row>& rows) {
 }
 
 void FdSource::load(const Request& request, Rows<Row>& rows) {
+  // Everything is loaded (the inner side of a join filters once per outer
+  // row: nothing to decide then).
+  if (complete_) return;
   IntSet pids(request.find(kPid));
   if (use_bpf(request, pids.active())) {
     load_bpf(pids, rows);
