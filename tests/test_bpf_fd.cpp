@@ -74,7 +74,10 @@ std::string hold_descriptors(const std::string& dir) {
     int gone = open((dir + "/deleted").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (gone < 0 || unlink((dir + "/deleted").c_str()) != 0) return "deleted file";
     if (eventfd(0, 0) < 0) return "eventfd";
-    if (syscall(SYS_pidfd_open, getpid(), 0) < 0) return "pidfd_open";
+    // (valgrind 3.19 answers ENOSYS to pidfd_open: a second eventfd then.)
+    if (syscall(SYS_pidfd_open, getpid(), 0) < 0 && (errno != ENOSYS || eventfd(0, 0) < 0)) {
+      return "pidfd_open";
+    }
     if (open("/proc/self/ns/net", O_RDONLY) < 0) return "ns/net";
   } catch (const std::exception& e) {
     return e.what();
@@ -177,7 +180,7 @@ TEST_CASE("bpf: the iterator's rows equal the /proc walk's for a child's every k
   }
   CHECK(kinds.count("socket") == 3);      // listener, socketpair
   CHECK(kinds.count("pipe") >= 3);        // our pipe, the Child's hold pipe
-  CHECK(kinds.count("anon_inode") == 2);  // eventfd, pidfd
+  CHECK(kinds.count("anon_inode") == 2);  // eventfd, pidfd (or another eventfd)
   CHECK(kinds.count("other") == 1);       // net:[N]
   CHECK(kinds.count("file") >= 3);        // regular, /dev/null, deleted
   for (const auto& row : db.query("SELECT fd, type, inode FROM b WHERE pid = " + h.pid())) {
