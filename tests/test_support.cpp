@@ -1,6 +1,7 @@
 #include "test_support.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -217,10 +218,16 @@ Child::Child(const std::function<std::string()>& setup) {
   close(ready[1]);
   close(hold[0]);
   hold_ = hold[1];
+  // Read to the end: the child's close of its end is then done too, so its
+  // descriptors no longer change once we return (tests count them).
+  std::string msg;
   char buf[512];
-  ssize_t n = read(ready[0], buf, sizeof buf);
+  ssize_t n;
+  while ((n = read(ready[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+    if (n > 0) msg.append(buf, static_cast<size_t>(n));
+  }
   close(ready[0]);
-  status_ = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "child died";
+  status_ = msg.empty() ? "child died" : msg;
 }
 
 Child::~Child() {
