@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -228,6 +229,22 @@ TEST_CASE("bpf: full scans of both sources give the same (pid, fd, inode) for st
   for (const auto& p : walk_pids) missing += iter_set.count(p) ? 0 : 1;
   CHECK(missing <= 2);  // a process that exited between the two statements
   CHECK(walk_pids.size() >= 2);
+}
+
+TEST_CASE("bpf: a process that is gone has no rows, and no error", "[live][bpf]") {
+  if (!bpf_runs()) return;
+  pid_t gone = fork();
+  REQUIRE(gone >= 0);
+  if (gone == 0) _exit(0);
+  REQUIRE(waitpid(gone, nullptr, 0) == gone);
+  Holder h;  // alive beside it: its rows come, the other's do not
+  Db db;
+  make_tables(db);
+  const std::string pid = std::to_string(gone);
+  CHECK(db.scalar("SELECT count(*) FROM b WHERE pid = " + pid) == "0");
+  CHECK(db.scalar("SELECT count(*) FROM b WHERE pid IN (" + pid + ", " + h.pid() + ")") ==
+        db.scalar("SELECT count(*) FROM p WHERE pid = " + h.pid()));
+  CHECK(db.scalar("SELECT count(*) FROM b WHERE pid + 0 = " + pid) == "0");
 }
 
 TEST_CASE("bpf: one row per process, not per thread", "[live][bpf]") {
