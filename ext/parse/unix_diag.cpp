@@ -1,0 +1,195 @@
+// unix_diag.cpp — see unix_diag.h. Fields are read with memcpy from
+// checked offsets: the buffer has no alignment promise (a fuzzer's bytes,
+// or a message at any offset of a recv() buffer).
+#include "parse/unix_diag.h"
+
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace proctab {
+
+namespace {
+
+constexpr uint8_t kTcpEstablished = 1;  // include/net/tcp_states.h
+constexpr uint8_t kTcpListen = 10;
+// socket_state (include/uapi/linux/net.h), as /proc/net/unix's St prints it.
+constexpr uint8_t kSsUnconnected = 1, kSsConnecting = 2, kSsConnected = 3, kSsDisconnecting = 4;
+
+template <typename T>
+T load(const char* p) {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+constexpr size_t align4(size_t n) {
+  return (n + 3) & ~size_t{3};
+}
+
+void take_attribute(uint16_t type, std::string_view data, UnixDiagExtra& d) {
+  switch (type) {
+    case UNIX_DIAG_NAME:
+      d.raw_name = data;
+      break;
+    case UNIX_DIAG_VFS:
+      if (data.size() < sizeof(unix_diag_vfs)) return;
+      d.has_vfs = true;
+      d.vfs_inode = load<uint32_t>(data.data() + offsetof(unix_diag_vfs, udiag_vfs_ino));
+      d.vfs_dev = load<uint32_t>(data.data() + offsetof(unix_diag_vfs, udiag_vfs_dev));
+      break;
+    case UNIX_DIAG_PEER:
+      if (data.size() < 4) return;
+      d.has_peer = true;
+      d.peer_inode = load<uint32_t>(data.data());
+      break;
+    case UNIX_DIAG_ICONS:
+      // A list of u32; a trailing partial entry is no inode.
+      d.has_icons = true;
+      d.icons = static_cast<uint32_t>(data.size() / 4);
+      break;
+    case UNIX_DIAG_RQLEN:
+      if (data.size() < sizeof(unix_diag_rqlen)) return;
+      d.has_rqlen = true;
+      d.rqueue = load<uint32_t>(data.data() + offsetof(unix_diag_rqlen, udiag_rqueue));
+      d.wqueue = load<uint32_t>(data.data() + offsetof(unix_diag_rqlen, udiag_wqueue));
+      break;
+    case UNIX_DIAG_MEMINFO: {
+      // Kernels have grown the array (BACKLOG in 4.x, DROPS in 4.x): take
+      // what came, up to what we name; an entry not sent stays unknown.
+      const size_t n = std::min<size_t>(data.size() / 4, kMemVars);
+      d.has_meminfo = n > 0;
+      d.meminfo_count = static_cast<uint8_t>(n);
+      for (size_t i = 0; i < n; ++i) d.meminfo[i] = load<uint32_t>(data.data() + 4 * i);
+      break;
+    }
+    case UNIX_DIAG_SHUTDOWN:
+      if (data.empty()) return;
+      d.has_shutdown = true;
+      d.shutdown = static_cast<uint8_t>(data[0]);
+      break;
+    case UNIX_DIAG_UID:
+      if (data.size() < 4) return;
+      d.has_uid = true;
+      d.uid = load<uint32_t>(data.data());
+      break;
+    default:
+      break;  // a newer kernel's attribute: not ours to read
+  }
+}
+
+}  // namespace
+
+bool parse_unix_diag_message(std::string_view payload, UnixDiagRow& row) {
+  row = UnixDiagRow{};
+  if (payload.size() < sizeof(unix_diag_msg)) return false;
+  const char* p = payload.data();
+  if (static_cast<uint8_t>(p[offsetof(unix_diag_msg, udiag_family)]) != AF_UNIX) return false;
+  row.from_netlink = true;
+  row.type = static_cast<uint8_t>(p[offsetof(unix_diag_msg, udiag_type)]);
+  const uint8_t sk_state = static_cast<uint8_t>(p[offsetof(unix_diag_msg, udiag_state)]);
+  row.inode = load<uint32_t>(p + offsetof(unix_diag_msg, udiag_ino));
+  const uint32_t cookie_lo = load<uint32_t>(p + offsetof(unix_diag_msg, udiag_cookie));
+  const uint32_t cookie_hi = load<uint32_t>(p + offsetof(unix_diag_msg, udiag_cookie) + 4);
+  row.diag.cookie = (uint64_t{cookie_hi} << 32) | cookie_lo;
+  row.diag.sk_state = sk_state;
+  // unix_seq_show's Flags and St. A socket has a file exactly when its
+  // inode is not 0 (sock_i_ino is 0 only without sk_socket: an embryo
+  // waiting in a listener's queue, or an orphan).
+  row.flags = sk_state == kTcpListen ? kUnixAcceptCon : 0;
+  const bool has_file = row.inode != 0;
+  const bool established = sk_state == kTcpEstablished;
+  row.st = has_file ? (established ? kSsConnected : kSsUnconnected)
+                    : (established ? kSsConnecting : kSsDisconnecting);
+
+  std::string_view rest =
+      payload.substr(align4(sizeof(unix_diag_msg)) <= payload.size() ? align4(sizeof(unix_diag_msg))
+                                                                     : payload.size());
+  while (rest.size() >= sizeof(nlattr)) {
+    const uint16_t len = load<uint16_t>(rest.data() + offsetof(nlattr, nla_len));
+    const uint16_t type = load<uint16_t>(rest.data() + offsetof(nlattr, nla_type)) & NLA_TYPE_MASK;
+    // A length below the header or past the message: the rest cannot be
+    // framed, so the walk ends (what came before is kept).
+    if (len < sizeof(nlattr) || len > rest.size()) break;
+    take_attribute(type, rest.substr(sizeof(nlattr), len - sizeof(nlattr)), row.diag);
+    rest.remove_prefix(std::min(rest.size(), align4(len)));
+  }
+  if (!row.diag.raw_name.empty()) {
+    row.has_path = true;
+    row.abstract = row.diag.raw_name[0] == '\0';
+  }
+  return true;
+}
+
+size_t unix_diag_path_text(std::string_view raw, char* out) {
+  if (raw.empty()) return 0;
+  size_t n = 0;
+  size_t i = 0;
+  size_t end = raw.size();
+  if (raw[0] != '\0') {
+    --end;  // a pathname's terminating NUL (unix_seq_show: len--)
+  } else {
+    out[n++] = '@';
+    i = 1;
+  }
+  for (; i < end; ++i) out[n++] = raw[i] ? raw[i] : '@';
+  return n;
+}
+
+UnixDiagStats parse_unix_diag_reply(std::string_view bytes, std::vector<UnixDiagRow>& out) {
+  UnixDiagStats stats;
+  while (!bytes.empty()) {
+    if (bytes.size() < sizeof(nlmsghdr)) {
+      stats.truncated = true;
+      break;
+    }
+    const uint32_t len = load<uint32_t>(bytes.data() + offsetof(nlmsghdr, nlmsg_len));
+    const uint16_t type = load<uint16_t>(bytes.data() + offsetof(nlmsghdr, nlmsg_type));
+    const uint16_t flags = load<uint16_t>(bytes.data() + offsetof(nlmsghdr, nlmsg_flags));
+    if (len < sizeof(nlmsghdr) || len > bytes.size()) {
+      stats.truncated = true;
+      break;
+    }
+    const std::string_view payload = bytes.substr(sizeof(nlmsghdr), len - sizeof(nlmsghdr));
+    if (flags & NLM_F_DUMP_INTR) stats.interrupted = true;
+    if (type == NLMSG_DONE) {
+      stats.done = true;
+      break;
+    }
+    if (type == NLMSG_ERROR) {
+      // struct nlmsgerr: a negative errno first (0 is an acknowledgement).
+      int err = payload.size() >= sizeof(int) ? load<int>(payload.data()) : 0;
+      stats.error = err < 0 && err > -4096 ? -err : (err == 0 ? 0 : EPROTO);
+      break;
+    }
+    if (type == SOCK_DIAG_BY_FAMILY) {
+      if (parse_unix_diag_message(payload, out.emplace_back())) {
+        ++stats.rows;
+      } else {
+        out.pop_back();
+        ++stats.skipped;
+      }
+    }
+    bytes.remove_prefix(std::min<size_t>(bytes.size(), NLMSG_ALIGN(len)));
+  }
+  return stats;
+}
+
+uint32_t unix_diag_states_for_st(uint64_t st) {
+  switch (st) {
+    case kSsConnected:
+    case kSsConnecting:
+      return 1u << kTcpEstablished;
+    case kSsUnconnected:
+    case kSsDisconnecting:
+      return ~(1u << kTcpEstablished);
+  }
+  return 0;
+}
+
+}  // namespace proctab
