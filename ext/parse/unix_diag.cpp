@@ -180,6 +180,14 @@ UnixDiagStats parse_unix_diag_reply(std::string_view bytes, std::vector<UnixDiag
   return stats;
 }
 
+std::string unix_diag_request(uint32_t states, uint32_t show) {
+  unix_diag_req req{};
+  req.sdiag_family = AF_UNIX;
+  req.udiag_states = states;
+  req.udiag_show = show;
+  return std::string(reinterpret_cast<const char*>(&req), sizeof req);
+}
+
 uint32_t unix_diag_states_for_st(uint64_t st) {
   switch (st) {
     case kSsConnected:

@@ -31,6 +31,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -106,6 +107,11 @@ struct UnixDiagStats {
 // Appends a row per well-formed SOCK_DIAG_BY_FAMILY message; stops at
 // NLMSG_DONE, NLMSG_ERROR, or a header whose length is impossible.
 UnixDiagStats parse_unix_diag_reply(std::string_view bytes, std::vector<UnixDiagRow>& out);
+
+// The request payload of a dump (struct unix_diag_req in wire form):
+// sockets whose sk_state is in `states` (bit 1 << sk_state), with the
+// attributes `show` (UDIAG_SHOW_* bits) asks for.
+std::string unix_diag_request(uint32_t states, uint32_t show);
 
 // udiag_states bits (1 << sk_state) that can give a row whose 'St' column
 // (SS_* as /proc prints it) is `st`: 0 for a number no row has.

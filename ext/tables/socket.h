@@ -52,6 +52,8 @@ class SocketFiles {
   ProcFs& fs() const { return *fs_; }
   // The names of the named namespaces (read on first use).
   const NetnsNames& names() const { return dir_.names(); }
+  // The namespaces themselves, for a source that enters them (sock_diag).
+  NetnsDirectory& directory() const { return dir_; }
 
   // Reads `file` (slot: its number among the table's files) in every
   // namespace `netns` allows that has not been read yet: parse(path, rows)
