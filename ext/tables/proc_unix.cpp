@@ -228,15 +228,16 @@ constexpr std::array kColumns = {
         maybe(r.diag.has_vfs, r.diag.vfs_inode, out);
       }},
     C{"recv_memory_bytes", A::kInteger, kNotPushed,
-      "Memory held by received data not read yet, skb overhead included (UNIX_DIAG_MEMINFO "
-      "SK_MEMINFO_RMEM_ALLOC; `ss -xm` r). NULL from /proc text.",
+      "Receive memory in use (UNIX_DIAG_MEMINFO SK_MEMINFO_RMEM_ALLOC; `ss -xm` r). Usually 0: "
+      "AF_UNIX charges data waiting to be read to the sender's send_memory_bytes. NULL from "
+      "/proc text.",
       [](const UnixSource&, const Row& r, ResultSink& out) { meminfo(r, kMemRmemAlloc, out); }},
     C{"recv_buffer_bytes", A::kInteger, kNotPushed,
       "Receive buffer limit in bytes (SO_RCVBUF; `ss -xm` rb). NULL from /proc text.",
       [](const UnixSource&, const Row& r, ResultSink& out) { meminfo(r, kMemRcvbuf, out); }},
     C{"send_memory_bytes", A::kInteger, kNotPushed,
-      "Memory held by sent data the peer has not read yet (SK_MEMINFO_WMEM_ALLOC; `ss -xm` t). "
-      "NULL from /proc text.",
+      "Memory held by sent data the peer has not read yet, skb overhead included "
+      "(SK_MEMINFO_WMEM_ALLOC; `ss -xm` t). NULL from /proc text.",
       [](const UnixSource&, const Row& r, ResultSink& out) { meminfo(r, kMemWmemAlloc, out); }},
     C{"send_buffer_bytes", A::kInteger, kNotPushed,
       "Send buffer limit in bytes (SO_SNDBUF; `ss -xm` tb). NULL from /proc text.",
