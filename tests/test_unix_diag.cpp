@@ -13,12 +13,14 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -539,4 +541,65 @@ TEST_CASE("unix_diag: a second network namespace, both sources side by side",
   refused.exec("CREATE VIRTUAL TABLE temp.nl USING proc_unix(source='netlink')");
   CHECK_THAT(refused.error_of("SELECT * FROM nl"),
              Catch::Contains("the UNIX_DIAG dump of network namespace " + netns + " failed"));
+}
+
+namespace {
+
+// sql/<file> without its dot-commands, as one statement.
+std::string sql_file(const std::string& file) {
+  std::ifstream in(std::string(PROCTAB_SOURCE_DIR) + "/sql/" + file);
+  REQUIRE(in);
+  std::string sql, line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != '.') sql += line + "\n";
+  }
+  while (!sql.empty() && (sql.back() == '\n' || sql.back() == ';')) sql.pop_back();
+  return sql;
+}
+
+}  // namespace
+
+TEST_CASE("unix_diag: sql/unix_peers.sql names the process on the other end", "[unix_diag][live]") {
+  int sv[2];
+  REQUIRE(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+  Fd mine(sv[0]), theirs(sv[1]);
+  int hold[2];
+  REQUIRE(pipe2(hold, O_CLOEXEC) == 0);
+  Fd hold_read(hold[0]), hold_write(hold[1]);
+  // A child keeps the other end (and closes ours) until the pipe closes.
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    alarm(30);
+    close(sv[0]);
+    close(hold[1]);
+    char c;
+    while (read(hold[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    _exit(0);
+  }
+  struct Reap {
+    pid_t pid;
+    Fd& hold;
+    ~Reap() {
+      hold.reset();  // the child exits on EOF
+      int status;
+      waitpid(pid, &status, 0);
+    }
+  } reap{child, hold_write};
+  theirs.reset();  // only the child holds it now
+  hold_read.reset();
+  Db db;
+  const std::string me = std::to_string(getpid()), them = std::to_string(child);
+  const std::string my_fd = std::to_string(mine.get()), their_fd = std::to_string(sv[1]);
+  Rows seen;
+  // Columns: inode type path pid process fd peer_inode peer_pid peer_process peer_fd netns ...
+  for (const auto& row : db.query(sql_file("unix_peers.sql"))) {
+    if (row[3] == me && row[5] == my_fd) seen.push_back({row[1], row[2], row[7], row[9]});
+    if (row[3] == them && row[5] == their_fd) seen.push_back({row[1], row[2], row[7], row[9]});
+  }
+  Rows expected{{"stream", "NULL", them, their_fd}, {"stream", "NULL", me, my_fd}};
+  std::sort(seen.begin(), seen.end());
+  std::sort(expected.begin(), expected.end());
+  CHECK(seen == expected);
 }
