@@ -142,7 +142,8 @@ constexpr std::array kColumns = {
       "'UNCONNECTED' (1: unbound, bound, listening or an unconnected datagram socket), "
       "'CONNECTING' (2), 'CONNECTED' (3), 'DISCONNECTING' (4); another number as decimal text. "
       "As printed, the kernel's 2 and 4 mean a socket with no file whose peer is or is not "
-      "connected (an embryo of a pending accept). `state =`, `st =` and `listening =` are "
+      "connected (an embryo of a pending accept: /proc text only, UNIX_DIAG skips sockets without "
+      "a file). `state =`, `st =` and `listening =` are "
       "handed to the kernel (udiag_states) by the netlink source.",
       [](const UnixSource&, const Row& r, ResultSink& out) {
         if (const char* name = unix_state_name(r.st)) return out.text(name);
