@@ -8,6 +8,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -573,7 +574,8 @@ TEST_CASE("unix_diag: sql/unix_peers.sql names the process on the other end", "[
     alarm(30);
     close(sv[0]);
     close(hold[1]);
-    char c;
+    char c = 'r';
+    if (write(sv[1], &c, 1) != 1) _exit(1);  // ours is closed: the parent may look
     while (read(hold[0], &c, 1) < 0 && errno == EINTR) {
     }
     _exit(0);
@@ -589,6 +591,10 @@ TEST_CASE("unix_diag: sql/unix_peers.sql names the process on the other end", "[
   } reap{child, hold_write};
   theirs.reset();  // only the child holds it now
   hold_read.reset();
+  pollfd ready{mine.get(), POLLIN, 0};
+  REQUIRE(poll(&ready, 1, 10000) == 1);
+  char c;
+  REQUIRE(read(mine.get(), &c, 1) == 1);
   Db db;
   const std::string me = std::to_string(getpid()), them = std::to_string(child);
   const std::string my_fd = std::to_string(mine.get()), their_fd = std::to_string(sv[1]);

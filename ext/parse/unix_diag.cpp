@@ -28,6 +28,21 @@ T load(const char* p) {
   return value;
 }
 
+// A u32 attribute: kept only if it is long enough.
+void take_u32(std::string_view data, bool& has, uint32_t& value) {
+  if (data.size() < 4) return;
+  has = true;
+  value = load<uint32_t>(data.data());
+}
+
+// Two u32 (unix_diag_vfs, unix_diag_rqlen): kept only if both are there.
+void take_u32_pair(std::string_view data, bool& has, uint32_t& first, uint32_t& second) {
+  if (data.size() < 8) return;
+  has = true;
+  first = load<uint32_t>(data.data());
+  second = load<uint32_t>(data.data() + 4);
+}
+
 constexpr size_t align4(size_t n) {
   return (n + 3) & ~size_t{3};
 }
@@ -38,15 +53,12 @@ void take_attribute(uint16_t type, std::string_view data, UnixDiagExtra& d) {
       d.raw_name = data;
       break;
     case UNIX_DIAG_VFS:
-      if (data.size() < sizeof(unix_diag_vfs)) return;
-      d.has_vfs = true;
-      d.vfs_inode = load<uint32_t>(data.data() + offsetof(unix_diag_vfs, udiag_vfs_ino));
-      d.vfs_dev = load<uint32_t>(data.data() + offsetof(unix_diag_vfs, udiag_vfs_dev));
+      static_assert(offsetof(unix_diag_vfs, udiag_vfs_ino) == 0 &&
+                    offsetof(unix_diag_vfs, udiag_vfs_dev) == 4);
+      take_u32_pair(data, d.has_vfs, d.vfs_inode, d.vfs_dev);
       break;
     case UNIX_DIAG_PEER:
-      if (data.size() < 4) return;
-      d.has_peer = true;
-      d.peer_inode = load<uint32_t>(data.data());
+      take_u32(data, d.has_peer, d.peer_inode);
       break;
     case UNIX_DIAG_ICONS:
       // A list of u32; a trailing partial entry is no inode.
@@ -54,10 +66,9 @@ void take_attribute(uint16_t type, std::string_view data, UnixDiagExtra& d) {
       d.icons = static_cast<uint32_t>(data.size() / 4);
       break;
     case UNIX_DIAG_RQLEN:
-      if (data.size() < sizeof(unix_diag_rqlen)) return;
-      d.has_rqlen = true;
-      d.rqueue = load<uint32_t>(data.data() + offsetof(unix_diag_rqlen, udiag_rqueue));
-      d.wqueue = load<uint32_t>(data.data() + offsetof(unix_diag_rqlen, udiag_wqueue));
+      static_assert(offsetof(unix_diag_rqlen, udiag_rqueue) == 0 &&
+                    offsetof(unix_diag_rqlen, udiag_wqueue) == 4);
+      take_u32_pair(data, d.has_rqlen, d.rqueue, d.wqueue);
       break;
     case UNIX_DIAG_MEMINFO: {
       // Kernels have grown the array (BACKLOG in 4.x, DROPS in 4.x): take
@@ -74,9 +85,7 @@ void take_attribute(uint16_t type, std::string_view data, UnixDiagExtra& d) {
       d.shutdown = static_cast<uint8_t>(data[0]);
       break;
     case UNIX_DIAG_UID:
-      if (data.size() < 4) return;
-      d.has_uid = true;
-      d.uid = load<uint32_t>(data.data());
+      take_u32(data, d.has_uid, d.uid);
       break;
     default:
       break;  // a newer kernel's attribute: not ours to read

@@ -105,8 +105,32 @@ void maybe(bool has, T value, ResultSink& out) {
 bool is_listener(const Row& r) {
   return (r.flags & kUnixAcceptCon) != 0;
 }
-void meminfo(const Row& r, uint8_t index, ResultSink& out) {
-  maybe(r.diag.has_meminfo && r.diag.meminfo_count > index, r.diag.meminfo[index], out);
+// A column of one UNIX_DIAG attribute: NULL when it did not come.
+template <bool UnixDiagExtra::*kHas, uint32_t UnixDiagExtra::*kValue>
+constexpr C attribute_column(const char* name, const char* doc) {
+  return C{name, A::kInteger, kNotPushed, doc,
+           [](const UnixSource&, const Row& r, ResultSink& out) {
+             maybe(r.diag.*kHas, r.diag.*kValue, out);
+           }};
+}
+
+// A column of UNIX_DIAG_RQLEN, whose two numbers mean one thing for a
+// listener and another for every other socket.
+template <bool kListener, uint32_t UnixDiagExtra::*kValue>
+constexpr C queue_column(const char* name, const char* doc) {
+  return C{name, A::kInteger, kNotPushed, doc,
+           [](const UnixSource&, const Row& r, ResultSink& out) {
+             maybe(r.diag.has_rqlen && is_listener(r) == kListener, r.diag.*kValue, out);
+           }};
+}
+
+// A column of UNIX_DIAG_MEMINFO's array (NULL where the kernel sent fewer).
+template <uint8_t kIndex>
+constexpr C meminfo_column(const char* name, const char* doc) {
+  return C{
+      name, A::kInteger, kNotPushed, doc, [](const UnixSource&, const Row& r, ResultSink& out) {
+        maybe(r.diag.has_meminfo && r.diag.meminfo_count > kIndex, r.diag.meminfo[kIndex], out);
+      }};
 }
 
 constexpr std::array kColumns = {
@@ -171,47 +195,35 @@ constexpr std::array kColumns = {
       }},
     socket_columns::netns<UnixSource>,
     socket_columns::netns_name<UnixSource>,
-    C{"peer_inode", A::kInteger, kNotPushed,
-      "Inode of the socket at the other end (UNIX_DIAG_PEER; `ss -x`'s Peer): the other end of "
-      "a socketpair or connection, the socket a datagram socket connect()ed to. Join it with "
-      "proc_unix.inode or proc_fd.inode to name the process on the other end. NULL when there "
-      "is none (unconnected, listening); 0 when the peer has no file (a connection not accepted "
-      "yet). NULL from /proc text (source 'proc').",
-      [](const UnixSource&, const Row& r, ResultSink& out) {
-        maybe(r.diag.has_peer, r.diag.peer_inode, out);
-      }},
-    C{"rx_queue", A::kInteger, kNotPushed,
-      "Bytes waiting to be read (UNIX_DIAG_RQLEN; `ss -x` Recv-Q): for a stream or seqpacket "
-      "socket all queued data, for a datagram socket the size of the next datagram. NULL for a "
-      "listener (see backlog) and from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) {
-        maybe(r.diag.has_rqlen && !is_listener(r), r.diag.rqueue, out);
-      }},
-    C{"tx_queue", A::kInteger, kNotPushed,
-      "Bytes of send memory in use (UNIX_DIAG_RQLEN, sk_wmem_alloc; `ss -x` Send-Q): data sent "
-      "that the peer has not read yet, skb overhead included. NULL for a listener (see "
-      "backlog_max) and from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) {
-        maybe(r.diag.has_rqlen && !is_listener(r), r.diag.wqueue, out);
-      }},
-    C{"backlog", A::kInteger, kNotPushed,
-      "For a listener: connections waiting to be accept()ed (UNIX_DIAG_RQLEN; `ss -xl` "
-      "Recv-Q). NULL for any other socket and from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) {
-        maybe(r.diag.has_rqlen && is_listener(r), r.diag.rqueue, out);
-      }},
-    C{"backlog_max", A::kInteger, kNotPushed,
-      "For a listener: how many connections may wait (listen()'s backlog, capped at "
-      "net.core.somaxconn; `ss -xl` Send-Q). NULL for any other socket and from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) {
-        maybe(r.diag.has_rqlen && is_listener(r), r.diag.wqueue, out);
-      }},
-    C{"pending_connections", A::kInteger, kNotPushed,
-      "For a listener: how many client sockets wait in its queue (UNIX_DIAG_ICONS, the list of "
-      "their inodes, counted). NULL for any other socket and from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) {
-        maybe(r.diag.has_icons, r.diag.icons, out);
-      }},
+    attribute_column<&UnixDiagExtra::has_peer, &UnixDiagExtra::peer_inode>(
+        "peer_inode",
+        "Inode of the socket at the other end (UNIX_DIAG_PEER; `ss -x`'s Peer): the other end of "
+        "a socketpair or connection, the socket a datagram socket connect()ed to. Join it with "
+        "proc_unix.inode or proc_fd.inode to name the process on the other end. NULL when there "
+        "is none (unconnected, listening); 0 when the peer has no file (a connection not accepted "
+        "yet). NULL from /proc text (source 'proc')."),
+    queue_column<false, &UnixDiagExtra::rqueue>(
+        "rx_queue",
+        "Bytes waiting to be read (UNIX_DIAG_RQLEN; `ss -x` Recv-Q): for a stream or seqpacket "
+        "socket all queued data, for a datagram socket the size of the next datagram. NULL for a "
+        "listener (see backlog) and from /proc text."),
+    queue_column<false, &UnixDiagExtra::wqueue>(
+        "tx_queue",
+        "Bytes of send memory in use (UNIX_DIAG_RQLEN, sk_wmem_alloc; `ss -x` Send-Q): data sent "
+        "that the peer has not read yet, skb overhead included. NULL for a listener (see "
+        "backlog_max) and from /proc text."),
+    queue_column<true, &UnixDiagExtra::rqueue>(
+        "backlog",
+        "For a listener: connections waiting to be accept()ed (UNIX_DIAG_RQLEN; `ss -xl` "
+        "Recv-Q). NULL for any other socket and from /proc text."),
+    queue_column<true, &UnixDiagExtra::wqueue>(
+        "backlog_max",
+        "For a listener: how many connections may wait (listen()'s backlog, capped at "
+        "net.core.somaxconn; `ss -xl` Send-Q). NULL for any other socket and from /proc text."),
+    attribute_column<&UnixDiagExtra::has_icons, &UnixDiagExtra::icons>(
+        "pending_connections",
+        "For a listener: how many client sockets wait in its queue (UNIX_DIAG_ICONS, the list of "
+        "their inodes, counted). NULL for any other socket and from /proc text."),
     C{"file_dev", A::kText, kNotPushed,
       "Device of the socket file a pathname socket is bound to, decimal 'MAJOR:MINOR' "
       "(UNIX_DIAG_VFS; as proc_fd.file_dev and stat(2) give it; with file_inode it tells "
@@ -222,37 +234,33 @@ constexpr std::array kColumns = {
         // The kernel's dev_t: major in the top 12 bits, minor in the low 20.
         device_text(r.diag.vfs_dev >> 20, r.diag.vfs_dev & 0xFFFFF, out);
       }},
-    C{"file_inode", A::kInteger, kNotPushed,
-      "Inode of the socket file a pathname socket is bound to (UNIX_DIAG_VFS: stat(path).st_ino "
-      "while the file is there). NULL for abstract and unbound sockets, and from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) {
-        maybe(r.diag.has_vfs, r.diag.vfs_inode, out);
-      }},
-    C{"recv_memory_bytes", A::kInteger, kNotPushed,
-      "Receive memory in use (UNIX_DIAG_MEMINFO SK_MEMINFO_RMEM_ALLOC; `ss -xm` r). Usually 0: "
-      "AF_UNIX charges data waiting to be read to the sender's send_memory_bytes. NULL from "
-      "/proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) { meminfo(r, kMemRmemAlloc, out); }},
-    C{"recv_buffer_bytes", A::kInteger, kNotPushed,
-      "Receive buffer limit in bytes (SO_RCVBUF; `ss -xm` rb). NULL from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) { meminfo(r, kMemRcvbuf, out); }},
-    C{"send_memory_bytes", A::kInteger, kNotPushed,
-      "Memory held by sent data the peer has not read yet, skb overhead included "
-      "(SK_MEMINFO_WMEM_ALLOC; `ss -xm` t). NULL from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) { meminfo(r, kMemWmemAlloc, out); }},
-    C{"send_buffer_bytes", A::kInteger, kNotPushed,
-      "Send buffer limit in bytes (SO_SNDBUF; `ss -xm` tb). NULL from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) { meminfo(r, kMemSndbuf, out); }},
-    C{"drops", A::kInteger, kNotPushed,
-      "Packets the socket dropped (SK_MEMINFO_DROPS; `ss -xm` d). NULL from /proc text and on "
-      "kernels that do not send it.",
-      [](const UnixSource&, const Row& r, ResultSink& out) { meminfo(r, kMemDrops, out); }},
-    C{"uid", A::kInteger, kNotPushed,
-      "User id owning the socket's file (UNIX_DIAG_UID, mapped into the reader's user "
-      "namespace; `ss -xe` uid). NULL from /proc text.",
-      [](const UnixSource&, const Row& r, ResultSink& out) {
-        maybe(r.diag.has_uid, r.diag.uid, out);
-      }},
+    attribute_column<&UnixDiagExtra::has_vfs, &UnixDiagExtra::vfs_inode>(
+        "file_inode",
+        "Inode of the socket file a pathname socket is bound to (UNIX_DIAG_VFS: stat(path).st_ino "
+        "while the file is there). NULL for abstract and unbound sockets, and from /proc text."),
+    meminfo_column<kMemRmemAlloc>(
+        "recv_memory_bytes",
+        "Receive memory in use (UNIX_DIAG_MEMINFO SK_MEMINFO_RMEM_ALLOC; `ss -xm` r). Usually 0: "
+        "AF_UNIX charges data waiting to be read to the sender's send_memory_bytes. NULL from "
+        "/proc text."),
+    meminfo_column<kMemRcvbuf>(
+        "recv_buffer_bytes",
+        "Receive buffer limit in bytes (SO_RCVBUF; `ss -xm` rb). NULL from /proc text."),
+    meminfo_column<kMemWmemAlloc>(
+        "send_memory_bytes",
+        "Memory held by sent data the peer has not read yet, skb overhead included "
+        "(SK_MEMINFO_WMEM_ALLOC; `ss -xm` t). NULL from /proc text."),
+    meminfo_column<kMemSndbuf>(
+        "send_buffer_bytes",
+        "Send buffer limit in bytes (SO_SNDBUF; `ss -xm` tb). NULL from /proc text."),
+    meminfo_column<kMemDrops>(
+        "drops",
+        "Packets the socket dropped (SK_MEMINFO_DROPS; `ss -xm` d). NULL from /proc text and on "
+        "kernels that do not send it."),
+    attribute_column<&UnixDiagExtra::has_uid, &UnixDiagExtra::uid>(
+        "uid",
+        "User id owning the socket's file (UNIX_DIAG_UID, mapped into the reader's user "
+        "namespace; `ss -xe` uid). NULL from /proc text."),
     C{"shutdown", A::kText, kNotPushed,
       "Which directions are shut down (UNIX_DIAG_SHUTDOWN): 'none', 'read' (nothing more will "
       "arrive: this end called shutdown(SHUT_RD) or the peer SHUT_WR), 'write' (this end may "
