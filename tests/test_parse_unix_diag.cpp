@@ -151,14 +151,14 @@ TEST_CASE("unix_diag: names print as /proc/net/unix prints them", "[unix_diag]")
   CHECK(path_text(std::string_view("\0", 1)) == "@");
   CHECK(path_text(std::string_view("/tmp/new\nline\0", 14)) == "/tmp/new\nline");
   CHECK(path_text("") == "");
-  // An autobind name: NUL then 5 hex digits.
+  // An autobind name: NUL then 5 hex digits. (The row's raw name is a view
+  // into the message, so the message must outlive it.)
+  Message autobind(SOCK_DGRAM, 7, 9);
+  autobind.attr(UNIX_DIAG_NAME, std::string_view("\0"
+                                                 "0001f",
+                                                 6));
   UnixDiagRow row;
-  REQUIRE(parse_unix_diag_message(Message(SOCK_DGRAM, 7, 9)
-                                      .attr(UNIX_DIAG_NAME, std::string_view("\0"
-                                                                             "0001f",
-                                                                             6))
-                                      .payload(),
-                                  row));
+  REQUIRE(parse_unix_diag_message(autobind.payload(), row));
   CHECK(row.abstract);
   CHECK(path_text(row.diag.raw_name) == "@0001f");
 }
