@@ -5,12 +5,16 @@
 #pragma once
 
 #include "kernel/procfs.h"
+#include "kernel/sock_diag.h"
 
 namespace proctab {
 
 struct Seams {
   // Opens a procfs root (or an etc / netns directory) for reading.
   ProcFsFactory procfs = default_procfs;
+  // Makes the NETLINK_SOCK_DIAG socket of a network namespace (null: this
+  // build has no netlink support): proc_tcp, proc_udp, proc_unix.
+  SockDiagFactory sock_diag = default_sock_diag;
 };
 
 }  // namespace proctab
