@@ -78,7 +78,7 @@ struct Zoo {
   Fd pair_stream[2], pair_dgram[2], pair_seq[2];
   Fd listener, client_pending[2], client_accepted, accepted;
   Fd seq_listener, seq_client, seq_accepted;
-  Fd dgram_server, dgram_client, abstract, unbound;
+  Fd dgram_server, dgram_client, abstract, unbound, long_abstract, odd_path;
   std::string listen_path, dgram_path, abstract_name;
 
   Zoo() {
@@ -125,14 +125,28 @@ struct Zoo {
     abstract = unix_socket(SOCK_DGRAM);
     bind_to(abstract, abstract_name);
     unbound = unix_socket(SOCK_STREAM);
-    for (Fd* fd : {&pair_stream[0], &pair_stream[1], &pair_dgram[0], &pair_dgram[1], &pair_seq[0],
-                   &pair_seq[1], &listener, &client_pending[0], &client_pending[1],
-                   &client_accepted, &accepted, &seq_listener, &seq_client, &seq_accepted,
-                   &dgram_server, &dgram_client, &abstract, &unbound}) {
+    // An abstract name filling all of sun_path (107 bytes after the NUL),
+    // and a path with bytes that are not UTF-8.
+    long_abstract = unix_socket(SOCK_DGRAM);
+    std::string full = std::string(1, '\0') + "proctab-long-" + pid;
+    full.resize(sizeof(sockaddr_un::sun_path), 'L');
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    memcpy(addr.sun_path, full.data(), full.size());
+    REQUIRE(bind(long_abstract.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    long_abstract_path = "@" + full.substr(1);
+    odd_path = unix_socket(SOCK_STREAM);
+    bind_to(odd_path, dir.path() + "/odd \xff\xfe " + pid);
+    for (Fd* fd : {&pair_stream[0],    &pair_stream[1],  &pair_dgram[0], &pair_dgram[1],
+                   &pair_seq[0],       &pair_seq[1],     &listener,      &client_pending[0],
+                   &client_pending[1], &client_accepted, &accepted,      &seq_listener,
+                   &seq_client,        &seq_accepted,    &dgram_server,  &dgram_client,
+                   &abstract,          &unbound,         &long_abstract, &odd_path}) {
       inodes += (inodes.empty() ? "" : ",") + ino(*fd);
     }
   }
-  std::string inodes;  // "i1,i2,...": for `inode IN (...)`
+  std::string inodes;              // "i1,i2,...": for `inode IN (...)`
+  std::string long_abstract_path;  // as /proc prints it
 };
 
 // The columns both sources fill.
@@ -230,8 +244,8 @@ TEST_CASE("unix_diag: both sources agree row for row on every column both fill",
   const std::string where = " WHERE inode IN (" + zoo.inodes + ") ORDER BY inode";
   Rows netlink = db.query(std::string("SELECT ") + kCommon + ", source FROM nl" + where);
   Rows proc = db.query(std::string("SELECT ") + kCommon + ", source FROM txt" + where);
-  REQUIRE(netlink.size() == 18);
-  REQUIRE(proc.size() == 18);
+  REQUIRE(netlink.size() == 20);
+  REQUIRE(proc.size() == 20);
   for (size_t i = 0; i < netlink.size(); ++i) {
     CHECK(netlink[i].back() == "netlink");
     CHECK(proc[i].back() == "proc");
@@ -249,6 +263,8 @@ TEST_CASE("unix_diag: both sources agree row for row on every column both fill",
   CHECK(db.scalar("SELECT group_concat(DISTINCT source) FROM proc_unix" + where) == "netlink");
   // What the names look like, from both.
   for (const char* t : {"nl", "txt"}) {
+    CHECK(db.scalar(std::string("SELECT path FROM ") + t +
+                    " WHERE inode = " + ino(zoo.long_abstract)) == zoo.long_abstract_path);
     CHECK(db.scalar(std::string("SELECT path FROM ") + t + " WHERE inode = " + ino(zoo.abstract)) ==
           "@proctab zoo " + std::to_string(getpid()) + "@end");
     CHECK(db.query(std::string("SELECT path, abstract, listening, state FROM ") + t +
@@ -384,7 +400,7 @@ TEST_CASE("unix_diag: state goes to the kernel, attributes only for the columns 
     return log->messages.load();
   };
   const int all = messages_of("SELECT inode FROM proc_unix WHERE 1" + own);
-  CHECK(all >= 18);
+  CHECK(all >= 20);
   const int listening = messages_of("SELECT inode FROM proc_unix WHERE listening = 1" + own);
   REQUIRE(log->states.size() == 1);
   CHECK(log->states[0] == (1u << 10));
@@ -427,7 +443,7 @@ TEST_CASE("unix_diag: a dump restarted after its first buffer keeps each socket 
     Db db(logging_seams(log));
     CHECK(db.query("SELECT count(*), count(DISTINCT inode), group_concat(DISTINCT source) FROM "
                    "proc_unix WHERE inode IN (" +
-                   zoo.inodes + ") AND netns = proctab_netns()") == Rows{{"18", "18", "netlink"}});
+                   zoo.inodes + ") AND netns = proctab_netns()") == Rows{{"20", "20", "netlink"}});
     CHECK(log->restarts == 1);  // the fault was hit: the test tests something
     CHECK(log->made == 1);
   }
@@ -471,7 +487,7 @@ TEST_CASE("unix_diag: fault policies of auto and netlink", "[unix_diag][live]") 
     // auto: the statement reads /proc text, and says so.
     CHECK(db.scalar("SELECT group_concat(DISTINCT source) FROM proc_unix WHERE inode IN (" +
                     zoo.inodes + ")") == "proc");
-    CHECK(db.scalar("SELECT count(*) FROM proc_unix WHERE inode IN (" + zoo.inodes + ")") == "18");
+    CHECK(db.scalar("SELECT count(*) FROM proc_unix WHERE inode IN (" + zoo.inodes + ")") == "20");
     CHECK(log->made >= 1);
     // netlink: a clear SQL error naming the cause.
     db.exec("CREATE VIRTUAL TABLE temp.nl USING proc_unix(source='netlink')");
