@@ -1,5 +1,6 @@
-// proc_tcp.cpp — proc_tcp: one row per line of <root>/net/tcp and net/tcp6,
-// in every network namespace.
+// proc_tcp.cpp — proc_tcp: one row per TCP socket of every network namespace,
+// from sock_diag (tables/inet_diag_source.h) or the lines of <root>/net/tcp
+// and net/tcp6.
 //
 // Usage:
 //   SELECT state, count(*) FROM proc_tcp GROUP BY state;
@@ -7,7 +8,11 @@
 //   SELECT * FROM proc_tcp WHERE netns = proctab_netns();  -- own namespace only
 //   CREATE VIRTUAL TABLE temp.host_tcp USING proc_tcp(root='/host/proc');
 //
-// How it works: the statement's first scan reads net/tcp (and net/tcp6
+// How it works (source 'netlink', the default on the live /proc): one
+// sock_diag dump per namespace and family, with the pushed-down states and
+// ports handed to the kernel and tcp_info / congestion / socket memory asked
+// only for a statement that reads those columns (tables/inet_diag_source.h).
+// Source 'proc' (root='...', source='proc'): the statement's first scan reads net/tcp (and net/tcp6
 // unless `family = 'inet'` rules it out) of every network namespace
 // (kernel/netns.h: once per namespace, not per process; only those `netns =`
 // names), page by page, parsing each line into a compact binary TcpRow
@@ -18,20 +23,58 @@
 // read, so unread columns cost nothing. A missing net/tcp6 (IPv6 disabled) is
 // no error; an unreadable net/tcp is.
 #include "parse/tcp.h"
-#include "tables/socket.h"
+#include "tables/inet_diag_source.h"
 
 namespace proctab {
 
 namespace {
 
 struct Tcp;  // the protocol: defined after the columns, which it names
-using TcpSource = InetSource<TcpRow, Tcp>;
+using TcpSource = DiagInetSource<TcpRow, Tcp>;
 using C = Column<TcpSource>;
 using A = Affinity;
 using Row = TcpSource::Row;
 
 bool full(const Row& r) {
   return r.kind == TcpKind::kSocket;
+}
+
+// A tcp_info field of a netlink row's extras; NULL for a /proc row, a row
+// that is no full socket, or a field past what the kernel sent.
+template <typename T>
+const T* info_field(const TcpSource& s, const Row& r, T tcp_info::*field) {
+  const DiagExtra* e = s.extra(r);
+  if (!e || !full(r) || e->info_len == 0) return nullptr;
+  const T& v = e->info.*field;
+  const size_t end = static_cast<size_t>(reinterpret_cast<const char*>(&v) -
+                                         reinterpret_cast<const char*>(&e->info)) +
+                     sizeof v;
+  return end <= e->info_len ? &v : nullptr;
+}
+
+template <typename T>
+void info_integer(const TcpSource& s, const Row& r, ResultSink& out, T tcp_info::*field) {
+  const T* v = info_field(s, r, field);
+  v ? out.integer(static_cast<int64_t>(*v)) : out.null();
+}
+
+// A rate in bytes/s; ~0 is the kernel's "unlimited" (a listener, no pacing).
+void info_rate(const TcpSource& s, const Row& r, ResultSink& out, __u64 tcp_info::*field) {
+  const __u64* v = info_field(s, r, field);
+  if (!v || *v >= static_cast<__u64>(INT64_MAX)) return out.null();
+  out.integer(static_cast<int64_t>(*v));
+}
+
+// An SK_MEMINFO_* value of a netlink row's extras.
+void skmem(const TcpSource& s, const Row& r, ResultSink& out, int which) {
+  const DiagExtra* e = s.extra(r);
+  if (!e || which >= e->skmem_count) return out.null();
+  out.integer(e->skmem[which]);
+}
+
+const char* ca_state_name(unsigned st) {
+  static constexpr const char* kNames[] = {"open", "disorder", "cwr", "recovery", "loss"};
+  return st < 5 ? kNames[st] : nullptr;
 }
 
 // Schema, in order. The shared inet columns are socket.h's; TCP's own follow.
@@ -54,9 +97,11 @@ constexpr std::array kColumns = {
              "but not yet read. Source: rx_queue."),
     C{"uid", A::kInteger, pushed(1.0 / 10),
       "Owner's user id, mapped into the reader's user namespace; for a SYN_RECV request the "
-      "listener's. NULL for timewait rows, whose line prints a constant 0.",
+      "listener's (netlink: found by its address and port among the dump's listeners, NULL if "
+      "it is gone). NULL for timewait rows, whose line prints a constant 0.",
       [](const TcpSource&, const Row& r, ResultSink& out) {
-        r.kind == TcpKind::kTimewait ? out.null() : out.integer(r.uid);
+        (r.kind == TcpKind::kTimewait || (r.netlink && r.uid == kUnknownUid)) ? out.null()
+                                                                              : out.integer(r.uid);
       }},
     with_doc(socket_columns::inode<TcpSource>,
              "Socket inode: joins proc_fd.inode. 0 for timewait and request rows (no file)."),
@@ -71,8 +116,10 @@ constexpr std::array kColumns = {
                                                : "timewait");
       }},
     C{"slot", A::kInteger, kNotPushed,
-      "The 'sl' column: a running counter of this read, not a key.",
-      [](const TcpSource&, const Row& r, ResultSink& out) { out.integer(r.slot); }},
+      "The 'sl' column: a running counter of this read, not a key. NULL from netlink.",
+      [](const TcpSource&, const Row& r, ResultSink& out) {
+        r.netlink ? out.null() : out.integer(r.slot);
+      }},
     C{"timer", A::kText, kNotPushed,
       "Pending timer ('tr'): 'none', 'retransmit' (retransmit or loss probe), 'keepalive', "
       "'timewait', 'probe' (zero-window probe); an unknown code as its decimal text.",
@@ -81,54 +128,346 @@ constexpr std::array kColumns = {
         out.text(std::to_string(r.timer));
       }},
     C{"timer_expires_ms", A::kInteger, kNotPushed,
-      "Milliseconds until that timer fires ('tm->when', USER_HZ ticks converted); 0 with no "
-      "timer.",
+      "Milliseconds until that timer fires; 0 with no timer. From /proc text 'tm->when' in "
+      "USER_HZ ticks (10 ms steps), from netlink idiag_expires (ms).",
       [](const TcpSource&, const Row& r, ResultSink& out) {
-        out.integer(ticks_to_ms(r.timer_ticks));
+        out.integer(r.netlink ? static_cast<int64_t>(r.timer_ticks) : ticks_to_ms(r.timer_ticks));
       }},
     C{"retransmits", A::kInteger, kNotPushed,
-      "Unrecovered RTO timeouts ('retrnsmt'); for a request sock, SYN-ACK retransmits.",
+      "Unrecovered RTO timeouts ('retrnsmt'; netlink: tcpi_retransmits); for a request sock, "
+      "SYN-ACK retransmits (netlink: num_retrans, /proc: num_timeout).",
       [](const TcpSource&, const Row& r, ResultSink& out) { out.integer(r.retransmits); }},
     C{"probes", A::kInteger, kNotPushed,
-      "Unanswered zero-window / keepalive probes (the 'timeout' column, icsk_probes_out).",
+      "Unanswered zero-window / keepalive probes (the 'timeout' column, icsk_probes_out; "
+      "netlink: tcpi_probes).",
       [](const TcpSource&, const Row& r, ResultSink& out) { out.integer(r.probes); }},
-    socket_columns::refcount<TcpSource>,
-    socket_columns::pointer<TcpSource>,
-    C{"rto_ms", A::kInteger, kNotPushed,
-      "Retransmission timeout, ms (full sockets only; else NULL).",
+    C{"refcount", A::kInteger, kNotPushed, "Socket reference count. NULL from netlink.",
       [](const TcpSource&, const Row& r, ResultSink& out) {
-        full(r) ? out.integer(ticks_to_ms(r.rto_ticks)) : out.null();
+        r.netlink ? out.null() : out.integer(r.refcount);
       }},
-    C{"ato_ms", A::kInteger, kNotPushed, "Delayed-ACK timeout, ms (full sockets only; else NULL).",
+    C{"pointer", A::kText, kNotPushed,
+      "Kernel address of the socket as printed (%pK: hashed, or zeros under kptr_restrict). "
+      "Opaque text. NULL from netlink (it gives a cookie instead).",
       [](const TcpSource&, const Row& r, ResultSink& out) {
-        full(r) ? out.integer(ticks_to_ms(r.ato_ticks)) : out.null();
+        r.netlink ? out.null() : out.text(r.pointer.view());
+      }},
+    C{"rto_ms", A::kInteger, kNotPushed,
+      "Retransmission timeout, ms (full sockets only; else NULL). /proc text gives 10 ms steps "
+      "(USER_HZ), netlink the exact value (tcpi_rto, truncated to ms).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        if (!r.netlink) return full(r) ? out.integer(ticks_to_ms(r.rto_ticks)) : out.null();
+        const __u32* v = info_field(s, r, &tcp_info::tcpi_rto);
+        v ? out.integer(*v / 1000) : out.null();
+      }},
+    C{"ato_ms", A::kInteger, kNotPushed,
+      "Delayed-ACK timeout, ms (full sockets only; else NULL; steps as rto_ms).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        if (!r.netlink) return full(r) ? out.integer(ticks_to_ms(r.ato_ticks)) : out.null();
+        const __u32* v = info_field(s, r, &tcp_info::tcpi_ato);
+        v ? out.integer(*v / 1000) : out.null();
       }},
     C{"quick_ack", A::kInteger, kNotPushed,
-      "Quick-ACK count (icsk_ack.quick, the field's upper bits; full sockets only).",
+      "Quick-ACK count (icsk_ack.quick, the field's upper bits; full sockets only). NULL from "
+      "netlink (tcp_info lacks it).",
       [](const TcpSource&, const Row& r, ResultSink& out) {
-        full(r) ? out.integer(r.quick) : out.null();
+        full(r) && !r.netlink ? out.integer(r.quick) : out.null();
       }},
     C{"pingpong", A::kInteger, kNotPushed,
       "1 if the socket is in interactive (ping-pong, delayed-ACK) mode, else 0 (the field's low "
-      "bit; full sockets only).",
+      "bit; full sockets only). NULL from netlink (tcp_info lacks it).",
       [](const TcpSource&, const Row& r, ResultSink& out) {
-        full(r) ? out.integer(r.pingpong ? 1 : 0) : out.null();
+        full(r) && !r.netlink ? out.integer(r.pingpong ? 1 : 0) : out.null();
       }},
-    C{"snd_cwnd", A::kInteger, kNotPushed, "Congestion window, segments (full sockets only).",
-      [](const TcpSource&, const Row& r, ResultSink& out) {
+    C{"snd_cwnd", A::kInteger, kNotPushed,
+      "Congestion window, segments (full sockets only; netlink: tcpi_snd_cwnd).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        if (r.netlink) return info_integer(s, r, out, &tcp_info::tcpi_snd_cwnd);
         full(r) ? out.integer(r.snd_cwnd) : out.null();
       }},
     C{"ssthresh", A::kInteger, kNotPushed,
       "Slow-start threshold, segments; NULL while in initial slow start (printed -1), for LISTEN "
-      "sockets and for non-full rows.",
-      [](const TcpSource&, const Row& r, ResultSink& out) {
+      "sockets and for non-full rows (netlink: tcpi_snd_ssthresh, NULL at its 'infinite' "
+      "0x7fffffff).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        if (r.netlink) {
+          const __u32* v = info_field(s, r, &tcp_info::tcpi_snd_ssthresh);
+          return v && r.st != 10 && *v < 0x7fffffff ? out.integer(*v) : out.null();
+        }
         (!full(r) || r.st == 10 || r.ssthresh == -1) ? out.null() : out.integer(r.ssthresh);
       }},
     C{"fastopen_queue_max", A::kInteger, kNotPushed,
       "LISTEN sockets only: the TCP Fast Open queue limit, which the kernel prints in the "
-      "ssthresh field (0 = Fast Open off). NULL for other rows.",
+      "ssthresh field (0 = Fast Open off). NULL for other rows, and from netlink.",
       [](const TcpSource&, const Row& r, ResultSink& out) {
-        (!full(r) || r.st != 10) ? out.null() : out.integer(r.ssthresh);
+        (!full(r) || r.st != 10 || r.netlink) ? out.null() : out.integer(r.ssthresh);
+      }},
+    diag_columns::source<TcpSource>,
+    // ---- from sock_diag only (NULL from /proc text) ----------------------
+    // tcp_info (INET_DIAG_INFO), full sockets only; names as `ss -ti` prints them.
+    C{"rtt_us", A::kInteger, kNotPushed, "Smoothed round-trip time, µs (tcpi_rtt; ss 'rtt:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_rtt);
+      }},
+    C{"rttvar_us", A::kInteger, kNotPushed, "Round-trip time variation, µs (tcpi_rttvar).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_rttvar);
+      }},
+    C{"min_rtt_us", A::kInteger, kNotPushed, "Lowest round-trip time seen, µs (tcpi_min_rtt).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_min_rtt);
+      }},
+    C{"snd_mss", A::kInteger, kNotPushed, "Send maximum segment size, bytes (ss 'mss:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_snd_mss);
+      }},
+    C{"rcv_mss", A::kInteger, kNotPushed, "Receive MSS estimate, bytes (ss 'rcvmss:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_rcv_mss);
+      }},
+    C{"advmss", A::kInteger, kNotPushed, "Advertised MSS, bytes (ss 'advmss:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_advmss);
+      }},
+    C{"pmtu", A::kInteger, kNotPushed, "Path MTU, bytes (ss 'pmtu:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_pmtu);
+      }},
+    C{"ca_state", A::kText, kNotPushed,
+      "Congestion-avoidance state: 'open', 'disorder', 'cwr', 'recovery', 'loss'.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        const __u8* v = info_field(s, r, &tcp_info::tcpi_ca_state);
+        const char* name = v ? ca_state_name(*v) : nullptr;
+        name ? out.text(name) : out.null();
+      }},
+    C{"options", A::kText, kNotPushed,
+      "Negotiated options as `ss -ti` names them, blank-separated: 'ts', 'sack', 'wscale', "
+      "'ecn', 'ecnseen', 'fastopen' (tcpi_options); '' for none.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        const __u8* v = info_field(s, r, &tcp_info::tcpi_options);
+        if (!v) return out.null();
+        std::string text;
+        const std::pair<unsigned, const char*> bits[] = {
+            {TCPI_OPT_TIMESTAMPS, "ts"},    {TCPI_OPT_SACK, "sack"},
+            {TCPI_OPT_WSCALE, "wscale"},    {TCPI_OPT_ECN, "ecn"},
+            {TCPI_OPT_ECN_SEEN, "ecnseen"}, {TCPI_OPT_SYN_DATA, "fastopen"}};
+        for (const auto& [bit, name] : bits) {
+          if (*v & bit) text += text.empty() ? name : std::string(" ") + name;
+        }
+        out.text(text);
+      }},
+    C{"snd_wscale", A::kInteger, kNotPushed,
+      "Send window scale shift (with the wscale option; ss 'wscale:S,R').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        const __u8* v = info_field(s, r, &tcp_info::tcpi_options);
+        if (!v || !(*v & TCPI_OPT_WSCALE)) return out.null();
+        out.integer(s.extra(r)->info.tcpi_snd_wscale);
+      }},
+    C{"rcv_wscale", A::kInteger, kNotPushed, "Receive window scale shift (with wscale).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        const __u8* v = info_field(s, r, &tcp_info::tcpi_options);
+        if (!v || !(*v & TCPI_OPT_WSCALE)) return out.null();
+        out.integer(s.extra(r)->info.tcpi_rcv_wscale);
+      }},
+    C{"backoff", A::kInteger, kNotPushed, "RTO exponential backoff count (ss 'backoff:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_backoff);
+      }},
+    C{"unacked", A::kInteger, kNotPushed, "Segments sent and not yet acknowledged (ss 'unacked:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_unacked);
+      }},
+    C{"sacked", A::kInteger, kNotPushed, "Segments selectively acknowledged (ss 'sacked:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_sacked);
+      }},
+    C{"lost", A::kInteger, kNotPushed, "Segments presumed lost now (ss 'lost:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_lost);
+      }},
+    C{"retrans_segs", A::kInteger, kNotPushed,
+      "Retransmitted segments not yet acknowledged (tcpi_retrans; ss 'retrans:N/total').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_retrans);
+      }},
+    C{"total_retrans", A::kInteger, kNotPushed,
+      "Segments retransmitted over the connection's life (tcpi_total_retrans).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_total_retrans);
+      }},
+    C{"reordering", A::kInteger, kNotPushed, "Reordering distance estimate, segments.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_reordering);
+      }},
+    C{"reord_seen", A::kInteger, kNotPushed, "Reordering events seen (ss 'reord_seen:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_reord_seen);
+      }},
+    C{"dsack_dups", A::kInteger, kNotPushed, "Duplicate segments reported by D-SACK.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_dsack_dups);
+      }},
+    C{"bytes_sent", A::kInteger, kNotPushed,
+      "Bytes sent, retransmissions included (tcpi_bytes_sent).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_bytes_sent);
+      }},
+    C{"bytes_acked", A::kInteger, kNotPushed, "Bytes the peer acknowledged (ss 'bytes_acked:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_bytes_acked);
+      }},
+    C{"bytes_received", A::kInteger, kNotPushed, "Bytes received (ss 'bytes_received:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_bytes_received);
+      }},
+    C{"bytes_retrans", A::kInteger, kNotPushed, "Bytes retransmitted (ss 'bytes_retrans:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_bytes_retrans);
+      }},
+    C{"segs_out", A::kInteger, kNotPushed, "Segments sent (ss 'segs_out:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_segs_out);
+      }},
+    C{"segs_in", A::kInteger, kNotPushed, "Segments received (ss 'segs_in:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_segs_in);
+      }},
+    C{"data_segs_out", A::kInteger, kNotPushed, "Segments sent carrying data.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_data_segs_out);
+      }},
+    C{"data_segs_in", A::kInteger, kNotPushed, "Segments received carrying data.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_data_segs_in);
+      }},
+    C{"delivered", A::kInteger, kNotPushed, "Segments delivered (acknowledged), retransmits too.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_delivered);
+      }},
+    C{"delivered_ce", A::kInteger, kNotPushed, "Delivered segments that carried an ECN CE mark.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_delivered_ce);
+      }},
+    C{"delivery_rate", A::kInteger, kNotPushed,
+      "Most recent delivery rate sample, bytes/s (ss 'delivery_rate' prints bits/s).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_rate(s, r, out, &tcp_info::tcpi_delivery_rate);
+      }},
+    C{"delivery_rate_app_limited", A::kInteger, kNotPushed,
+      "1 if that sample was limited by the application (ss 'app_limited'), else 0.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        if (!info_field(s, r, &tcp_info::tcpi_rto)) return out.null();
+        out.integer(s.extra(r)->info.tcpi_delivery_rate_app_limited);
+      }},
+    C{"pacing_rate", A::kInteger, kNotPushed,
+      "Pacing rate, bytes/s; NULL when unlimited (the kernel's ~0, e.g. a listener).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_rate(s, r, out, &tcp_info::tcpi_pacing_rate);
+      }},
+    C{"max_pacing_rate", A::kInteger, kNotPushed,
+      "SO_MAX_PACING_RATE, bytes/s; NULL when unlimited (the default).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_rate(s, r, out, &tcp_info::tcpi_max_pacing_rate);
+      }},
+    C{"notsent_bytes", A::kInteger, kNotPushed, "Bytes written but not yet sent (ss 'notsent:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_notsent_bytes);
+      }},
+    C{"last_data_sent_ms", A::kInteger, kNotPushed, "Milliseconds since data was last sent.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_last_data_sent);
+      }},
+    C{"last_data_recv_ms", A::kInteger, kNotPushed, "Milliseconds since data was last received.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_last_data_recv);
+      }},
+    C{"last_ack_recv_ms", A::kInteger, kNotPushed, "Milliseconds since an ACK was last received.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_last_ack_recv);
+      }},
+    C{"busy_time_us", A::kInteger, kNotPushed, "Time with data in flight, µs (ss 'busy:' in ms).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_busy_time);
+      }},
+    C{"rwnd_limited_us", A::kInteger, kNotPushed,
+      "Time limited by the peer's receive window, µs (ss 'rwnd_limited:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_rwnd_limited);
+      }},
+    C{"sndbuf_limited_us", A::kInteger, kNotPushed,
+      "Time limited by our send buffer, µs (ss 'sndbuf_limited:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_sndbuf_limited);
+      }},
+    C{"rcv_rtt_us", A::kInteger, kNotPushed, "Receiver-side RTT estimate, µs (ss 'rcv_rtt:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_rcv_rtt);
+      }},
+    C{"rcv_space", A::kInteger, kNotPushed, "Receive buffer autotuning space, bytes.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_rcv_space);
+      }},
+    C{"rcv_ssthresh", A::kInteger, kNotPushed, "Receive window clamp, bytes (ss 'rcv_ssthresh:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_rcv_ssthresh);
+      }},
+    C{"snd_wnd", A::kInteger, kNotPushed,
+      "Peer's advertised receive window, bytes (ss 'snd_wnd:').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        info_integer(s, r, out, &tcp_info::tcpi_snd_wnd);
+      }},
+    // INET_DIAG_CONG
+    C{"congestion", A::kText, kNotPushed,
+      "Congestion control algorithm: 'cubic', 'bbr', 'reno', ... (full sockets).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        const DiagExtra* e = s.extra(r);
+        e && e->congestion[0] ? out.text(e->congestion) : out.null();
+      }},
+    // INET_DIAG_CGROUP_ID (sent unasked)
+    C{"cgroup_id", A::kInteger, kNotPushed,
+      "cgroup v2 id of the socket's cgroup (the inode of its /sys/fs/cgroup directory; `ss "
+      "--cgroup`). Full sockets.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        const DiagExtra* e = s.extra(r);
+        e && e->has_cgroup_id ? out.integer(static_cast<int64_t>(e->cgroup_id)) : out.null();
+      }},
+    // INET_DIAG_SKMEMINFO (`ss -m` skmem:(r,rb,t,tb,f,w,o,bl,d))
+    C{"rmem_alloc", A::kInteger, kNotPushed, "Receive memory in use, bytes (skmem 'r').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_RMEM_ALLOC);
+      }},
+    C{"rcvbuf", A::kInteger, kNotPushed, "Receive buffer limit, bytes (skmem 'rb').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_RCVBUF);
+      }},
+    C{"wmem_alloc", A::kInteger, kNotPushed, "Send memory in flight, bytes (skmem 't').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_WMEM_ALLOC);
+      }},
+    C{"sndbuf", A::kInteger, kNotPushed, "Send buffer limit, bytes (skmem 'tb').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_SNDBUF);
+      }},
+    C{"fwd_alloc", A::kInteger, kNotPushed, "Memory reserved ahead, bytes (skmem 'f').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_FWD_ALLOC);
+      }},
+    C{"wmem_queued", A::kInteger, kNotPushed, "Send memory queued, bytes (skmem 'w').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_WMEM_QUEUED);
+      }},
+    C{"optmem", A::kInteger, kNotPushed, "Option memory (ancillary data, filters), bytes ('o').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_OPTMEM);
+      }},
+    C{"backlog_bytes", A::kInteger, kNotPushed,
+      "Bytes in the socket backlog queue (skmem 'bl'; packets that arrived while the socket was "
+      "locked).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_BACKLOG);
+      }},
+    C{"drops", A::kInteger, kNotPushed, "Packets dropped on receive (sk_drops; skmem 'd').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_DROPS);
       }},
 };
 
@@ -140,6 +479,89 @@ struct Tcp {
   }
   static constexpr int kFamily = column_index(kColumns, "family");
   static constexpr int kNetns = column_index(kColumns, "netns");
+  static constexpr int kState = column_index(kColumns, "state");
+  static constexpr int kSt = column_index(kColumns, "st");
+  static constexpr int kLocalPort = column_index(kColumns, "local_port");
+  static constexpr int kRemotePort = column_index(kColumns, "remote_port");
+  static constexpr uint8_t kIpProtocol = IPPROTO_TCP;
+
+  // The columns each extension fills.
+  static constexpr uint64_t kInfo = used_mask(kColumns, std::array{"retransmits",
+                                                                   "probes",
+                                                                   "rto_ms",
+                                                                   "ato_ms",
+                                                                   "snd_cwnd",
+                                                                   "ssthresh",
+                                                                   "rtt_us",
+                                                                   "rttvar_us",
+                                                                   "min_rtt_us",
+                                                                   "snd_mss",
+                                                                   "rcv_mss",
+                                                                   "advmss",
+                                                                   "pmtu",
+                                                                   "ca_state",
+                                                                   "options",
+                                                                   "snd_wscale",
+                                                                   "rcv_wscale",
+                                                                   "backoff",
+                                                                   "unacked",
+                                                                   "sacked",
+                                                                   "lost",
+                                                                   "retrans_segs",
+                                                                   "total_retrans",
+                                                                   "reordering",
+                                                                   "reord_seen",
+                                                                   "dsack_dups",
+                                                                   "bytes_sent",
+                                                                   "bytes_acked",
+                                                                   "bytes_received",
+                                                                   "bytes_retrans",
+                                                                   "segs_out",
+                                                                   "segs_in",
+                                                                   "data_segs_out",
+                                                                   "data_segs_in",
+                                                                   "delivered",
+                                                                   "delivered_ce",
+                                                                   "delivery_rate",
+                                                                   "delivery_rate_app_limited",
+                                                                   "pacing_rate",
+                                                                   "max_pacing_rate",
+                                                                   "notsent_bytes",
+                                                                   "last_data_sent_ms",
+                                                                   "last_data_recv_ms",
+                                                                   "last_ack_recv_ms",
+                                                                   "busy_time_us",
+                                                                   "rwnd_limited_us",
+                                                                   "sndbuf_limited_us",
+                                                                   "rcv_rtt_us",
+                                                                   "rcv_space",
+                                                                   "rcv_ssthresh",
+                                                                   "snd_wnd"});
+  static constexpr uint64_t kCong = used_mask(kColumns, std::array{"congestion"});
+  static constexpr uint64_t kSkmem =
+      used_mask(kColumns, std::array{"rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf", "fwd_alloc",
+                                     "wmem_queued", "optmem", "backlog_bytes", "drops"});
+  static constexpr uint64_t kExtras =
+      kInfo | kCong | kSkmem | used_mask(kColumns, std::array{"cgroup_id"});
+  static uint8_t extensions(const Request& r) {
+    return static_cast<uint8_t>(((r.columns_used & kInfo) ? diag_ext(INET_DIAG_INFO) : 0) |
+                                ((r.columns_used & kCong) ? diag_ext(INET_DIAG_CONG) : 0) |
+                                ((r.columns_used & kSkmem) ? diag_ext(INET_DIAG_SKMEMINFO) : 0));
+  }
+  static bool wants_extras(const Request& r) { return (r.columns_used & kExtras) != 0; }
+#ifdef PROCTAB_HAVE_LIBMNL
+  static void from_diag(const InetDiagMessage& m, TcpRow& row) {
+    // Only a full socket gets INET_DIAG_SHUTDOWN; a timewait sock has the
+    // timewait timer (3) always; the rest are request socks.
+    row.kind = m.has_shutdown ? TcpKind::kSocket
+               : m.timer == 3 ? TcpKind::kTimewait
+                              : TcpKind::kRequest;
+    if (m.info_len >= offsetof(struct tcp_info, tcpi_rto)) {
+      row.retransmits = m.info.tcpi_retransmits;
+      row.probes = m.info.tcpi_probes;
+    }
+  }
+#endif
   // A full read is about 1000 rows of work (the unit the other tables'
   // costs are measured in; bench/ has the figures).
   static constexpr Plan kPlan = {1000, 1000};
@@ -150,8 +572,11 @@ struct Tcp {
 const TableDef& proc_tcp_def() {
   static const TableDef def = define_table<TcpSource, kColumns>(
       "proc_tcp",
-      "One row per line of /proc/net/tcp and /proc/net/tcp6 of every network namespace: every "
-      "TCP socket, including TIME_WAIT and SYN_RECV entries that belong to no process.");
+      "One row per TCP socket of every network namespace, including TIME_WAIT and SYN_RECV "
+      "entries that belong to no process: from a NETLINK_SOCK_DIAG dump on the live /proc "
+      "(with tcp_info, the congestion algorithm and socket memory when a statement reads "
+      "them), or from the lines of /proc/net/tcp and tcp6 (root='...', source='proc'; the "
+      "hidden column `source` says which).");
   return def;
 }
 

@@ -12,16 +12,23 @@
 // columns. UDP sockets use TCP's state numbers: 7 CLOSE for an unconnected
 // socket, 1 ESTABLISHED for one connect()ed to a peer.
 #include "parse/udp.h"
-#include "tables/socket.h"
+#include "tables/inet_diag_source.h"
 
 namespace proctab {
 
 namespace {
 
 struct Udp;  // the protocol: defined after the columns, which it names
-using UdpSource = InetSource<UdpRow, Udp>;
+using UdpSource = DiagInetSource<UdpRow, Udp>;
 using C = Column<UdpSource>;
 using Row = UdpSource::Row;
+
+// An SK_MEMINFO_* value of a netlink row's extras.
+void skmem(const UdpSource& s, const Row& r, ResultSink& out, int which) {
+  const DiagExtra* e = s.extra(r);
+  if (!e || which >= e->skmem_count) return out.null();
+  out.integer(e->skmem[which]);
+}
 
 constexpr std::array kColumns = {
     with_doc(inet_columns::family<UdpSource>, "'inet' (a line of net/udp) or 'inet6' (net/udp6)."),
@@ -47,14 +54,65 @@ constexpr std::array kColumns = {
     socket_columns::netns_name<UdpSource>,
     C{"bucket", Affinity::kInteger, kNotPushed,
       "The 'sl' column: the socket's hash bucket (sockets bound to ports that hash alike share "
-      "it). Not a key.",
-      [](const UdpSource&, const Row& r, ResultSink& out) { out.integer(r.slot); }},
-    socket_columns::refcount<UdpSource>,
-    socket_columns::pointer<UdpSource>,
+      "it). Not a key. NULL from netlink.",
+      [](const UdpSource&, const Row& r, ResultSink& out) {
+        r.netlink ? out.null() : out.integer(r.slot);
+      }},
+    C{"refcount", Affinity::kInteger, kNotPushed, "Socket reference count. NULL from netlink.",
+      [](const UdpSource&, const Row& r, ResultSink& out) {
+        r.netlink ? out.null() : out.integer(r.refcount);
+      }},
+    C{"pointer", Affinity::kText, kNotPushed,
+      "Kernel address of the socket as printed (%pK: hashed, or zeros under kptr_restrict). "
+      "Opaque text. NULL from netlink.",
+      [](const UdpSource&, const Row& r, ResultSink& out) {
+        r.netlink ? out.null() : out.text(r.pointer.view());
+      }},
     C{"drops", Affinity::kInteger, kNotPushed,
       "Datagrams dropped on receive (sk_drops: receive buffer full, checksum or filter "
-      "failures).",
-      [](const UdpSource&, const Row& r, ResultSink& out) { out.integer(r.drops); }},
+      "failures; netlink: SK_MEMINFO_DROPS, the same counter).",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        if (r.netlink) return skmem(s, r, out, SK_MEMINFO_DROPS);
+        out.integer(r.drops);
+      }},
+    diag_columns::source<UdpSource>,
+    // ---- from sock_diag only (NULL from /proc text) ----------------------
+    C{"rmem_alloc", Affinity::kInteger, kNotPushed,
+      "Receive memory in use, bytes (skmem 'r'; what rx_queue shows).",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_RMEM_ALLOC);
+      }},
+    C{"rcvbuf", Affinity::kInteger, kNotPushed, "Receive buffer limit, bytes (skmem 'rb').",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_RCVBUF);
+      }},
+    C{"wmem_alloc", Affinity::kInteger, kNotPushed, "Send memory in flight, bytes (skmem 't').",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_WMEM_ALLOC);
+      }},
+    C{"sndbuf", Affinity::kInteger, kNotPushed, "Send buffer limit, bytes (skmem 'tb').",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_SNDBUF);
+      }},
+    C{"fwd_alloc", Affinity::kInteger, kNotPushed, "Memory reserved ahead, bytes (skmem 'f').",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_FWD_ALLOC);
+      }},
+    C{"optmem", Affinity::kInteger, kNotPushed,
+      "Option memory (ancillary data, filters), bytes (skmem 'o').",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_OPTMEM);
+      }},
+    C{"backlog_bytes", Affinity::kInteger, kNotPushed, "Bytes in the socket backlog (skmem 'bl').",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_BACKLOG);
+      }},
+    C{"cgroup_id", Affinity::kInteger, kNotPushed,
+      "cgroup v2 id of the socket's cgroup (`ss --cgroup`).",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        const DiagExtra* e = s.extra(r);
+        e && e->has_cgroup_id ? out.integer(static_cast<int64_t>(e->cgroup_id)) : out.null();
+      }},
 };
 
 struct Udp {
@@ -65,6 +123,22 @@ struct Udp {
   }
   static constexpr int kFamily = column_index(kColumns, "family");
   static constexpr int kNetns = column_index(kColumns, "netns");
+  static constexpr int kState = column_index(kColumns, "state");
+  static constexpr int kSt = column_index(kColumns, "st");
+  static constexpr int kLocalPort = column_index(kColumns, "local_port");
+  static constexpr int kRemotePort = column_index(kColumns, "remote_port");
+  static constexpr uint8_t kIpProtocol = IPPROTO_UDP;
+  static constexpr uint64_t kSkmem =
+      used_mask(kColumns, std::array{"drops", "rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf",
+                                     "fwd_alloc", "optmem", "backlog_bytes"});
+  static constexpr uint64_t kExtras = kSkmem | used_mask(kColumns, std::array{"cgroup_id"});
+  static uint8_t extensions(const Request& r) {
+    return (r.columns_used & kSkmem) ? diag_ext(INET_DIAG_SKMEMINFO) : 0;
+  }
+  static bool wants_extras(const Request& r) { return (r.columns_used & kExtras) != 0; }
+#ifdef PROCTAB_HAVE_LIBMNL
+  static void from_diag(const InetDiagMessage&, UdpRow&) {}
+#endif
   static constexpr Plan kPlan = {1000, 1000};
 };
 
@@ -73,8 +147,10 @@ struct Udp {
 const TableDef& proc_udp_def() {
   static const TableDef def = define_table<UdpSource, kColumns>(
       "proc_udp",
-      "One row per line of /proc/net/udp and /proc/net/udp6 of every network namespace: every "
-      "UDP socket (UDP-Lite and raw sockets have their own files and are not included).");
+      "One row per UDP socket of every network namespace (UDP-Lite and raw sockets are not "
+      "included): from a NETLINK_SOCK_DIAG dump on the live /proc (with socket memory and drops "
+      "when a statement reads them), or from the lines of /proc/net/udp and udp6 (root='...', "
+      "source='proc'; the hidden column `source` says which).");
   return def;
 }
 
