@@ -37,11 +37,11 @@ int on_attribute(const nlattr* attr, void* data) {
       m.has_shutdown = fixed(attr, m.shutdown);
       break;
     case INET_DIAG_INFO:
-      m.info = {};
+      memset(&m.info, 0, sizeof m.info);
       m.info_len = copy_struct(attr, &m.info, sizeof m.info);
       break;
     case INET_DIAG_MEMINFO:
-      m.meminfo = {};
+      memset(&m.meminfo, 0, sizeof m.meminfo);
       m.meminfo_len = copy_struct(attr, &m.meminfo, sizeof m.meminfo);
       break;
     case INET_DIAG_SKMEMINFO: {
@@ -91,12 +91,17 @@ size_t inet_diag_message_length(std::string_view buffer) {
 }
 
 bool parse_inet_diag_message(std::string_view message, InetDiagMessage& m) {
-  if (inet_diag_message_length(message) != message.size()) {
-    // nlmsg_len must be the message: shorter input is truncated, and a
-    // longer slice means the caller cut it wrongly.
-    if (inet_diag_message_length(message) == 0) return false;
-    message = message.substr(0, inet_diag_message_length(message));
-  }
+  // nlmsg_len bounds the message: 0 means it is shorter than its header or
+  // than nlmsg_len says (truncated); bytes past nlmsg_len are not ours.
+  // (Empty input too: the first fuzzing run found it read a header that
+  // was not there.)
+  m = InetDiagMessage{};  // no attribute of an earlier message survives
+  // (memset too: the unused bits of tcp_info's bitfield byte are padding,
+  // which assignment need not clear; "the rest zero" means every byte.)
+  memset(&m.info, 0, sizeof m.info);
+  const size_t len = inet_diag_message_length(message);
+  if (len == 0) return false;
+  message = message.substr(0, len);
   nlmsghdr hdr;
   memcpy(&hdr, message.data(), sizeof hdr);
   if (hdr.nlmsg_type != kSockDiagByFamily && hdr.nlmsg_type != kTcpDiagGetSock) return false;

@@ -30,7 +30,8 @@
 // Protocol (defined after the table's columns):
 //   everything InetSource's Protocol has, and
 //   static constexpr uint8_t kIpProtocol;          IPPROTO_TCP
-//   static constexpr int kState, kSt, kLocalPort, kRemotePort, kSource;
+//   static constexpr int kState, kSt, kLocalPort, kRemotePort, kUid;
+//   static constexpr bool kRequestSocks;            TCP: SYN_RECV request socks exist
 //   static uint8_t extensions(const Request&);     idiag_ext for the columns read
 //   static bool wants_extras(const Request&);      whether to keep DiagExtra
 //   static void from_diag(const InetDiagMessage&, Parsed&);  protocol fields
@@ -300,11 +301,14 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
       if (need == 0) continue;
       std::string code = port_bytecode(local ? *local : std::vector<uint16_t>{},
                                        remote ? *remote : std::vector<uint16_t>{});
-      // A request sock's uid is its listener's: load the listeners first
-      // (one walk of the listening hash, without the port filter, which
-      // would drop them), unless they are loaded already.
-      if ((need & 1u << 3) && !(state.complete[f] & 1u << 10)) {
-        passes.emplace_back(1u << 10, std::string());
+      // A request sock's uid is its listener's: when the statement reads
+      // uid, load the listeners first (one walk of the listening hash; on
+      // the wanted local ports only, since a remote-port filter would drop
+      // them), unless they are loaded already.
+      if (Protocol::kRequestSocks && request.uses(Protocol::kUid) && (need & 1u << 3) &&
+          !(state.complete[f] & 1u << 10)) {
+        passes.emplace_back(1u << 10,
+                            local ? port_bytecode(*local, std::vector<uint16_t>{}) : std::string());
       }
       passes.emplace_back(need, std::move(code));
     }

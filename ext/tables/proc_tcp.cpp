@@ -89,9 +89,14 @@ constexpr std::array kColumns = {
              "State name: ESTABLISHED, SYN_SENT, SYN_RECV, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, "
              "CLOSE, CLOSE_WAIT, LAST_ACK, LISTEN, CLOSING, NEW_SYN_RECV, BOUND_INACTIVE; an "
              "unknown number as its decimal text."),
-    with_doc(inet_columns::tx_queue<TcpSource>,
-             "Send queue, bytes: for LISTEN the accept backlog limit, otherwise bytes not yet "
-             "acknowledged (write_seq - snd_una). Source: tx_queue."),
+    C{"tx_queue", A::kInteger, kNotPushed,
+      "Send queue: bytes not yet acknowledged (write_seq - snd_una; 0 for LISTEN, as /proc "
+      "prints it: the backlog limit is accept_queue_max). Source: tx_queue, or idiag_wqueue.",
+      [](const TcpSource&, const Row& r, ResultSink& out) {
+        // inet_diag's wqueue of a listener is its backlog limit (what ss
+        // shows as Send-Q); /proc text prints 0 there.
+        out.integer(r.netlink && r.st == 10 ? 0 : static_cast<int64_t>(r.tx_queue));
+      }},
     with_doc(inet_columns::rx_queue<TcpSource>,
              "Receive queue: for LISTEN the current accept backlog, otherwise bytes received "
              "but not yet read. Source: rx_queue."),
@@ -203,6 +208,66 @@ constexpr std::array kColumns = {
       }},
     diag_columns::source<TcpSource>,
     // ---- from sock_diag only (NULL from /proc text) ----------------------
+    // INET_DIAG_CONG
+    C{"congestion", A::kText, kNotPushed,
+      "Congestion control algorithm: 'cubic', 'bbr', 'reno', ... (full sockets).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        const DiagExtra* e = s.extra(r);
+        e && e->congestion[0] ? out.text(e->congestion) : out.null();
+      }},
+    // INET_DIAG_CGROUP_ID (sent unasked)
+    C{"cgroup_id", A::kInteger, kNotPushed,
+      "cgroup v2 id of the socket's cgroup (the inode of its /sys/fs/cgroup directory; `ss "
+      "--cgroup`). Full sockets.",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        const DiagExtra* e = s.extra(r);
+        e && e->has_cgroup_id ? out.integer(static_cast<int64_t>(e->cgroup_id)) : out.null();
+      }},
+    // INET_DIAG_SKMEMINFO (`ss -m` skmem:(r,rb,t,tb,f,w,o,bl,d))
+    C{"rmem_alloc", A::kInteger, kNotPushed, "Receive memory in use, bytes (skmem 'r').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_RMEM_ALLOC);
+      }},
+    C{"rcvbuf", A::kInteger, kNotPushed, "Receive buffer limit, bytes (skmem 'rb').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_RCVBUF);
+      }},
+    C{"wmem_alloc", A::kInteger, kNotPushed, "Send memory in flight, bytes (skmem 't').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_WMEM_ALLOC);
+      }},
+    C{"sndbuf", A::kInteger, kNotPushed, "Send buffer limit, bytes (skmem 'tb').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_SNDBUF);
+      }},
+    C{"fwd_alloc", A::kInteger, kNotPushed, "Memory reserved ahead, bytes (skmem 'f').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_FWD_ALLOC);
+      }},
+    C{"wmem_queued", A::kInteger, kNotPushed, "Send memory queued, bytes (skmem 'w').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_WMEM_QUEUED);
+      }},
+    C{"optmem", A::kInteger, kNotPushed, "Option memory (ancillary data, filters), bytes ('o').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_OPTMEM);
+      }},
+    C{"backlog_bytes", A::kInteger, kNotPushed,
+      "Bytes in the socket backlog queue (skmem 'bl'; packets that arrived while the socket was "
+      "locked).",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_BACKLOG);
+      }},
+    C{"drops", A::kInteger, kNotPushed, "Packets dropped on receive (sk_drops; skmem 'd').",
+      [](const TcpSource& s, const Row& r, ResultSink& out) {
+        skmem(s, r, out, SK_MEMINFO_DROPS);
+      }},
+    C{"accept_queue_max", A::kInteger, kNotPushed,
+      "LISTEN sockets: the accept backlog limit (listen()'s backlog, capped by somaxconn; ss's "
+      "Send-Q of a listener). rx_queue is its current length. NULL for other rows.",
+      [](const TcpSource&, const Row& r, ResultSink& out) {
+        r.netlink&& r.st == 10 ? out.integer(static_cast<int64_t>(r.tx_queue)) : out.null();
+      }},
     // tcp_info (INET_DIAG_INFO), full sockets only; names as `ss -ti` prints them.
     C{"rtt_us", A::kInteger, kNotPushed, "Smoothed round-trip time, µs (tcpi_rtt; ss 'rtt:').",
       [](const TcpSource& s, const Row& r, ResultSink& out) {
@@ -272,11 +337,14 @@ constexpr std::array kColumns = {
       [](const TcpSource& s, const Row& r, ResultSink& out) {
         info_integer(s, r, out, &tcp_info::tcpi_backoff);
       }},
-    C{"unacked", A::kInteger, kNotPushed, "Segments sent and not yet acknowledged (ss 'unacked:').",
+    C{"unacked", A::kInteger, kNotPushed,
+      "Segments sent and not yet acknowledged (ss 'unacked:'); for LISTEN the kernel puts its "
+      "accept queue length here.",
       [](const TcpSource& s, const Row& r, ResultSink& out) {
         info_integer(s, r, out, &tcp_info::tcpi_unacked);
       }},
-    C{"sacked", A::kInteger, kNotPushed, "Segments selectively acknowledged (ss 'sacked:').",
+    C{"sacked", A::kInteger, kNotPushed,
+      "Segments selectively acknowledged (ss 'sacked:'); for LISTEN the backlog limit.",
       [](const TcpSource& s, const Row& r, ResultSink& out) {
         info_integer(s, r, out, &tcp_info::tcpi_sacked);
       }},
@@ -415,60 +483,6 @@ constexpr std::array kColumns = {
       [](const TcpSource& s, const Row& r, ResultSink& out) {
         info_integer(s, r, out, &tcp_info::tcpi_snd_wnd);
       }},
-    // INET_DIAG_CONG
-    C{"congestion", A::kText, kNotPushed,
-      "Congestion control algorithm: 'cubic', 'bbr', 'reno', ... (full sockets).",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        const DiagExtra* e = s.extra(r);
-        e && e->congestion[0] ? out.text(e->congestion) : out.null();
-      }},
-    // INET_DIAG_CGROUP_ID (sent unasked)
-    C{"cgroup_id", A::kInteger, kNotPushed,
-      "cgroup v2 id of the socket's cgroup (the inode of its /sys/fs/cgroup directory; `ss "
-      "--cgroup`). Full sockets.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        const DiagExtra* e = s.extra(r);
-        e && e->has_cgroup_id ? out.integer(static_cast<int64_t>(e->cgroup_id)) : out.null();
-      }},
-    // INET_DIAG_SKMEMINFO (`ss -m` skmem:(r,rb,t,tb,f,w,o,bl,d))
-    C{"rmem_alloc", A::kInteger, kNotPushed, "Receive memory in use, bytes (skmem 'r').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_RMEM_ALLOC);
-      }},
-    C{"rcvbuf", A::kInteger, kNotPushed, "Receive buffer limit, bytes (skmem 'rb').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_RCVBUF);
-      }},
-    C{"wmem_alloc", A::kInteger, kNotPushed, "Send memory in flight, bytes (skmem 't').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_WMEM_ALLOC);
-      }},
-    C{"sndbuf", A::kInteger, kNotPushed, "Send buffer limit, bytes (skmem 'tb').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_SNDBUF);
-      }},
-    C{"fwd_alloc", A::kInteger, kNotPushed, "Memory reserved ahead, bytes (skmem 'f').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_FWD_ALLOC);
-      }},
-    C{"wmem_queued", A::kInteger, kNotPushed, "Send memory queued, bytes (skmem 'w').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_WMEM_QUEUED);
-      }},
-    C{"optmem", A::kInteger, kNotPushed, "Option memory (ancillary data, filters), bytes ('o').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_OPTMEM);
-      }},
-    C{"backlog_bytes", A::kInteger, kNotPushed,
-      "Bytes in the socket backlog queue (skmem 'bl'; packets that arrived while the socket was "
-      "locked).",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_BACKLOG);
-      }},
-    C{"drops", A::kInteger, kNotPushed, "Packets dropped on receive (sk_drops; skmem 'd').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_DROPS);
-      }},
 };
 
 struct Tcp {
@@ -483,6 +497,8 @@ struct Tcp {
   static constexpr int kSt = column_index(kColumns, "st");
   static constexpr int kLocalPort = column_index(kColumns, "local_port");
   static constexpr int kRemotePort = column_index(kColumns, "remote_port");
+  static constexpr int kUid = column_index(kColumns, "uid");
+  static constexpr bool kRequestSocks = true;
   static constexpr uint8_t kIpProtocol = IPPROTO_TCP;
 
   // The columns each extension fills.
