@@ -120,7 +120,30 @@ consteval uint64_t used_mask(const std::array<Column<S>, N>& columns,
   return mask;
 }
 
+// An SK_MEMINFO_* value of a netlink row's extras (NULL without them).
+inline void skmem_value(const DiagExtra* e, int which, ResultSink& out) {
+  if (!e || which >= e->skmem_count) return out.null();
+  out.integer(e->skmem[which]);
+}
+
 namespace diag_columns {
+
+// A socket-memory column (INET_DIAG_SKMEMINFO, `ss -m`'s skmem:(...)).
+template <typename S, int Which>
+constexpr Column<S> skmem(const char* name, const char* doc) {
+  return {name, Affinity::kInteger, kNotPushed, doc,
+          [](const S& s, const auto& r, ResultSink& out) { skmem_value(s.extra(r), Which, out); }};
+}
+
+template <typename S>
+inline constexpr Column<S> cgroup_id = {
+    "cgroup_id", Affinity::kInteger, kNotPushed,
+    "cgroup v2 id of the socket's cgroup (the inode of its /sys/fs/cgroup directory; `ss "
+    "--cgroup`). Full sockets; sent unasked (INET_DIAG_CGROUP_ID).",
+    [](const S& s, const auto& r, ResultSink& out) {
+      const DiagExtra* e = s.extra(r);
+      e && e->has_cgroup_id ? out.integer(static_cast<int64_t>(e->cgroup_id)) : out.null();
+    }};
 
 template <typename S>
 inline constexpr Column<S> source = {

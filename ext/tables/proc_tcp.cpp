@@ -65,11 +65,12 @@ void info_rate(const TcpSource& s, const Row& r, ResultSink& out, __u64 tcp_info
   out.integer(static_cast<int64_t>(*v));
 }
 
-// An SK_MEMINFO_* value of a netlink row's extras.
-void skmem(const TcpSource& s, const Row& r, ResultSink& out, int which) {
-  const DiagExtra* e = s.extra(r);
-  if (!e || which >= e->skmem_count) return out.null();
-  out.integer(e->skmem[which]);
+// A column of one integer tcp_info field.
+template <auto Field>
+constexpr C info_column(const char* name, const char* doc) {
+  return C{
+      name, A::kInteger, kNotPushed, doc,
+      [](const TcpSource& s, const Row& r, ResultSink& out) { info_integer(s, r, out, Field); }};
 }
 
 const char* ca_state_name(unsigned st) {
@@ -216,52 +217,28 @@ constexpr std::array kColumns = {
         e && e->congestion[0] ? out.text(e->congestion) : out.null();
       }},
     // INET_DIAG_CGROUP_ID (sent unasked)
-    C{"cgroup_id", A::kInteger, kNotPushed,
-      "cgroup v2 id of the socket's cgroup (the inode of its /sys/fs/cgroup directory; `ss "
-      "--cgroup`). Full sockets.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        const DiagExtra* e = s.extra(r);
-        e && e->has_cgroup_id ? out.integer(static_cast<int64_t>(e->cgroup_id)) : out.null();
-      }},
+    diag_columns::cgroup_id<TcpSource>,
     // INET_DIAG_SKMEMINFO (`ss -m` skmem:(r,rb,t,tb,f,w,o,bl,d))
-    C{"rmem_alloc", A::kInteger, kNotPushed, "Receive memory in use, bytes (skmem 'r').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_RMEM_ALLOC);
-      }},
-    C{"rcvbuf", A::kInteger, kNotPushed, "Receive buffer limit, bytes (skmem 'rb').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_RCVBUF);
-      }},
-    C{"wmem_alloc", A::kInteger, kNotPushed, "Send memory in flight, bytes (skmem 't').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_WMEM_ALLOC);
-      }},
-    C{"sndbuf", A::kInteger, kNotPushed, "Send buffer limit, bytes (skmem 'tb').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_SNDBUF);
-      }},
-    C{"fwd_alloc", A::kInteger, kNotPushed, "Memory reserved ahead, bytes (skmem 'f').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_FWD_ALLOC);
-      }},
-    C{"wmem_queued", A::kInteger, kNotPushed, "Send memory queued, bytes (skmem 'w').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_WMEM_QUEUED);
-      }},
-    C{"optmem", A::kInteger, kNotPushed, "Option memory (ancillary data, filters), bytes ('o').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_OPTMEM);
-      }},
-    C{"backlog_bytes", A::kInteger, kNotPushed,
-      "Bytes in the socket backlog queue (skmem 'bl'; packets that arrived while the socket was "
-      "locked).",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_BACKLOG);
-      }},
-    C{"drops", A::kInteger, kNotPushed, "Packets dropped on receive (sk_drops; skmem 'd').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_DROPS);
-      }},
+    diag_columns::skmem<TcpSource, SK_MEMINFO_RMEM_ALLOC>(
+        "rmem_alloc", "Receive memory in use, bytes (skmem 'r')."),
+    diag_columns::skmem<TcpSource, SK_MEMINFO_RCVBUF>("rcvbuf",
+                                                      "Receive buffer limit, bytes (skmem 'rb')."),
+    diag_columns::skmem<TcpSource, SK_MEMINFO_WMEM_ALLOC>(
+        "wmem_alloc", "Send memory in flight, bytes (skmem 't')."),
+    diag_columns::skmem<TcpSource, SK_MEMINFO_SNDBUF>("sndbuf",
+                                                      "Send buffer limit, bytes (skmem 'tb')."),
+    diag_columns::skmem<TcpSource, SK_MEMINFO_FWD_ALLOC>(
+        "fwd_alloc", "Memory reserved ahead, bytes (skmem 'f')."),
+    diag_columns::skmem<TcpSource, SK_MEMINFO_WMEM_QUEUED>(
+        "wmem_queued", "Send memory queued, bytes (skmem 'w')."),
+    diag_columns::skmem<TcpSource, SK_MEMINFO_OPTMEM>(
+        "optmem", "Option memory (ancillary data, filters), bytes ('o')."),
+    diag_columns::skmem<TcpSource, SK_MEMINFO_BACKLOG>(
+        "backlog_bytes",
+        "Bytes in the socket backlog queue (skmem 'bl'; packets that arrived while the socket was "
+        "locked)."),
+    diag_columns::skmem<TcpSource, SK_MEMINFO_DROPS>(
+        "drops", "Packets dropped on receive (sk_drops; skmem 'd')."),
     C{"accept_queue_max", A::kInteger, kNotPushed,
       "LISTEN sockets: the accept backlog limit (listen()'s backlog, capped by somaxconn; ss's "
       "Send-Q of a listener). rx_queue is its current length. NULL for other rows.",
@@ -269,34 +246,17 @@ constexpr std::array kColumns = {
         r.netlink&& r.st == 10 ? out.integer(static_cast<int64_t>(r.tx_queue)) : out.null();
       }},
     // tcp_info (INET_DIAG_INFO), full sockets only; names as `ss -ti` prints them.
-    C{"rtt_us", A::kInteger, kNotPushed, "Smoothed round-trip time, µs (tcpi_rtt; ss 'rtt:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_rtt);
-      }},
-    C{"rttvar_us", A::kInteger, kNotPushed, "Round-trip time variation, µs (tcpi_rttvar).",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_rttvar);
-      }},
-    C{"min_rtt_us", A::kInteger, kNotPushed, "Lowest round-trip time seen, µs (tcpi_min_rtt).",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_min_rtt);
-      }},
-    C{"snd_mss", A::kInteger, kNotPushed, "Send maximum segment size, bytes (ss 'mss:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_snd_mss);
-      }},
-    C{"rcv_mss", A::kInteger, kNotPushed, "Receive MSS estimate, bytes (ss 'rcvmss:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_rcv_mss);
-      }},
-    C{"advmss", A::kInteger, kNotPushed, "Advertised MSS, bytes (ss 'advmss:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_advmss);
-      }},
-    C{"pmtu", A::kInteger, kNotPushed, "Path MTU, bytes (ss 'pmtu:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_pmtu);
-      }},
+    info_column<&tcp_info::tcpi_rtt>("rtt_us",
+                                     "Smoothed round-trip time, µs (tcpi_rtt; ss 'rtt:')."),
+    info_column<&tcp_info::tcpi_rttvar>("rttvar_us",
+                                        "Round-trip time variation, µs (tcpi_rttvar)."),
+    info_column<&tcp_info::tcpi_min_rtt>("min_rtt_us",
+                                         "Lowest round-trip time seen, µs (tcpi_min_rtt)."),
+    info_column<&tcp_info::tcpi_snd_mss>("snd_mss",
+                                         "Send maximum segment size, bytes (ss 'mss:')."),
+    info_column<&tcp_info::tcpi_rcv_mss>("rcv_mss", "Receive MSS estimate, bytes (ss 'rcvmss:')."),
+    info_column<&tcp_info::tcpi_advmss>("advmss", "Advertised MSS, bytes (ss 'advmss:')."),
+    info_column<&tcp_info::tcpi_pmtu>("pmtu", "Path MTU, bytes (ss 'pmtu:')."),
     C{"ca_state", A::kText, kNotPushed,
       "Congestion-avoidance state: 'open', 'disorder', 'cwr', 'recovery', 'loss'.",
       [](const TcpSource& s, const Row& r, ResultSink& out) {
@@ -333,88 +293,42 @@ constexpr std::array kColumns = {
         if (!v || !(*v & TCPI_OPT_WSCALE)) return out.null();
         out.integer(s.extra(r)->info.tcpi_rcv_wscale);
       }},
-    C{"backoff", A::kInteger, kNotPushed, "RTO exponential backoff count (ss 'backoff:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_backoff);
-      }},
-    C{"unacked", A::kInteger, kNotPushed,
-      "Segments sent and not yet acknowledged (ss 'unacked:'); for LISTEN the kernel puts its "
-      "accept queue length here.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_unacked);
-      }},
-    C{"sacked", A::kInteger, kNotPushed,
-      "Segments selectively acknowledged (ss 'sacked:'); for LISTEN the backlog limit.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_sacked);
-      }},
-    C{"lost", A::kInteger, kNotPushed, "Segments presumed lost now (ss 'lost:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_lost);
-      }},
-    C{"retrans_segs", A::kInteger, kNotPushed,
-      "Retransmitted segments not yet acknowledged (tcpi_retrans; ss 'retrans:N/total').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_retrans);
-      }},
-    C{"total_retrans", A::kInteger, kNotPushed,
-      "Segments retransmitted over the connection's life (tcpi_total_retrans).",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_total_retrans);
-      }},
-    C{"reordering", A::kInteger, kNotPushed, "Reordering distance estimate, segments.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_reordering);
-      }},
-    C{"reord_seen", A::kInteger, kNotPushed, "Reordering events seen (ss 'reord_seen:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_reord_seen);
-      }},
-    C{"dsack_dups", A::kInteger, kNotPushed, "Duplicate segments reported by D-SACK.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_dsack_dups);
-      }},
-    C{"bytes_sent", A::kInteger, kNotPushed,
-      "Bytes sent, retransmissions included (tcpi_bytes_sent).",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_bytes_sent);
-      }},
-    C{"bytes_acked", A::kInteger, kNotPushed, "Bytes the peer acknowledged (ss 'bytes_acked:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_bytes_acked);
-      }},
-    C{"bytes_received", A::kInteger, kNotPushed, "Bytes received (ss 'bytes_received:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_bytes_received);
-      }},
-    C{"bytes_retrans", A::kInteger, kNotPushed, "Bytes retransmitted (ss 'bytes_retrans:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_bytes_retrans);
-      }},
-    C{"segs_out", A::kInteger, kNotPushed, "Segments sent (ss 'segs_out:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_segs_out);
-      }},
-    C{"segs_in", A::kInteger, kNotPushed, "Segments received (ss 'segs_in:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_segs_in);
-      }},
-    C{"data_segs_out", A::kInteger, kNotPushed, "Segments sent carrying data.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_data_segs_out);
-      }},
-    C{"data_segs_in", A::kInteger, kNotPushed, "Segments received carrying data.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_data_segs_in);
-      }},
-    C{"delivered", A::kInteger, kNotPushed, "Segments delivered (acknowledged), retransmits too.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_delivered);
-      }},
-    C{"delivered_ce", A::kInteger, kNotPushed, "Delivered segments that carried an ECN CE mark.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_delivered_ce);
-      }},
+    info_column<&tcp_info::tcpi_backoff>("backoff",
+                                         "RTO exponential backoff count (ss 'backoff:')."),
+    info_column<&tcp_info::tcpi_unacked>(
+        "unacked",
+        "Segments sent and not yet acknowledged (ss 'unacked:'); for LISTEN the kernel puts its "
+        "accept queue length here."),
+    info_column<&tcp_info::tcpi_sacked>(
+        "sacked",
+        "Segments selectively acknowledged (ss 'sacked:'); for LISTEN the backlog limit."),
+    info_column<&tcp_info::tcpi_lost>("lost", "Segments presumed lost now (ss 'lost:')."),
+    info_column<&tcp_info::tcpi_retrans>(
+        "retrans_segs",
+        "Retransmitted segments not yet acknowledged (tcpi_retrans; ss 'retrans:N/total')."),
+    info_column<&tcp_info::tcpi_total_retrans>(
+        "total_retrans", "Segments retransmitted over the connection's life (tcpi_total_retrans)."),
+    info_column<&tcp_info::tcpi_reordering>("reordering",
+                                            "Reordering distance estimate, segments."),
+    info_column<&tcp_info::tcpi_reord_seen>("reord_seen",
+                                            "Reordering events seen (ss 'reord_seen:')."),
+    info_column<&tcp_info::tcpi_dsack_dups>("dsack_dups", "Duplicate segments reported by D-SACK."),
+    info_column<&tcp_info::tcpi_bytes_sent>(
+        "bytes_sent", "Bytes sent, retransmissions included (tcpi_bytes_sent)."),
+    info_column<&tcp_info::tcpi_bytes_acked>("bytes_acked",
+                                             "Bytes the peer acknowledged (ss 'bytes_acked:')."),
+    info_column<&tcp_info::tcpi_bytes_received>("bytes_received",
+                                                "Bytes received (ss 'bytes_received:')."),
+    info_column<&tcp_info::tcpi_bytes_retrans>("bytes_retrans",
+                                               "Bytes retransmitted (ss 'bytes_retrans:')."),
+    info_column<&tcp_info::tcpi_segs_out>("segs_out", "Segments sent (ss 'segs_out:')."),
+    info_column<&tcp_info::tcpi_segs_in>("segs_in", "Segments received (ss 'segs_in:')."),
+    info_column<&tcp_info::tcpi_data_segs_out>("data_segs_out", "Segments sent carrying data."),
+    info_column<&tcp_info::tcpi_data_segs_in>("data_segs_in", "Segments received carrying data."),
+    info_column<&tcp_info::tcpi_delivered>("delivered",
+                                           "Segments delivered (acknowledged), retransmits too."),
+    info_column<&tcp_info::tcpi_delivered_ce>("delivered_ce",
+                                              "Delivered segments that carried an ECN CE mark."),
     C{"delivery_rate", A::kInteger, kNotPushed,
       "Most recent delivery rate sample, bytes/s (ss 'delivery_rate' prints bits/s).",
       [](const TcpSource& s, const Row& r, ResultSink& out) {
@@ -436,53 +350,27 @@ constexpr std::array kColumns = {
       [](const TcpSource& s, const Row& r, ResultSink& out) {
         info_rate(s, r, out, &tcp_info::tcpi_max_pacing_rate);
       }},
-    C{"notsent_bytes", A::kInteger, kNotPushed, "Bytes written but not yet sent (ss 'notsent:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_notsent_bytes);
-      }},
-    C{"last_data_sent_ms", A::kInteger, kNotPushed, "Milliseconds since data was last sent.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_last_data_sent);
-      }},
-    C{"last_data_recv_ms", A::kInteger, kNotPushed, "Milliseconds since data was last received.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_last_data_recv);
-      }},
-    C{"last_ack_recv_ms", A::kInteger, kNotPushed, "Milliseconds since an ACK was last received.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_last_ack_recv);
-      }},
-    C{"busy_time_us", A::kInteger, kNotPushed, "Time with data in flight, µs (ss 'busy:' in ms).",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_busy_time);
-      }},
-    C{"rwnd_limited_us", A::kInteger, kNotPushed,
-      "Time limited by the peer's receive window, µs (ss 'rwnd_limited:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_rwnd_limited);
-      }},
-    C{"sndbuf_limited_us", A::kInteger, kNotPushed,
-      "Time limited by our send buffer, µs (ss 'sndbuf_limited:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_sndbuf_limited);
-      }},
-    C{"rcv_rtt_us", A::kInteger, kNotPushed, "Receiver-side RTT estimate, µs (ss 'rcv_rtt:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_rcv_rtt);
-      }},
-    C{"rcv_space", A::kInteger, kNotPushed, "Receive buffer autotuning space, bytes.",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_rcv_space);
-      }},
-    C{"rcv_ssthresh", A::kInteger, kNotPushed, "Receive window clamp, bytes (ss 'rcv_ssthresh:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_rcv_ssthresh);
-      }},
-    C{"snd_wnd", A::kInteger, kNotPushed,
-      "Peer's advertised receive window, bytes (ss 'snd_wnd:').",
-      [](const TcpSource& s, const Row& r, ResultSink& out) {
-        info_integer(s, r, out, &tcp_info::tcpi_snd_wnd);
-      }},
+    info_column<&tcp_info::tcpi_notsent_bytes>("notsent_bytes",
+                                               "Bytes written but not yet sent (ss 'notsent:')."),
+    info_column<&tcp_info::tcpi_last_data_sent>("last_data_sent_ms",
+                                                "Milliseconds since data was last sent."),
+    info_column<&tcp_info::tcpi_last_data_recv>("last_data_recv_ms",
+                                                "Milliseconds since data was last received."),
+    info_column<&tcp_info::tcpi_last_ack_recv>("last_ack_recv_ms",
+                                               "Milliseconds since an ACK was last received."),
+    info_column<&tcp_info::tcpi_busy_time>("busy_time_us",
+                                           "Time with data in flight, µs (ss 'busy:' in ms)."),
+    info_column<&tcp_info::tcpi_rwnd_limited>(
+        "rwnd_limited_us", "Time limited by the peer's receive window, µs (ss 'rwnd_limited:')."),
+    info_column<&tcp_info::tcpi_sndbuf_limited>(
+        "sndbuf_limited_us", "Time limited by our send buffer, µs (ss 'sndbuf_limited:')."),
+    info_column<&tcp_info::tcpi_rcv_rtt>("rcv_rtt_us",
+                                         "Receiver-side RTT estimate, µs (ss 'rcv_rtt:')."),
+    info_column<&tcp_info::tcpi_rcv_space>("rcv_space", "Receive buffer autotuning space, bytes."),
+    info_column<&tcp_info::tcpi_rcv_ssthresh>("rcv_ssthresh",
+                                              "Receive window clamp, bytes (ss 'rcv_ssthresh:')."),
+    info_column<&tcp_info::tcpi_snd_wnd>(
+        "snd_wnd", "Peer's advertised receive window, bytes (ss 'snd_wnd:')."),
 };
 
 struct Tcp {

@@ -23,13 +23,6 @@ using UdpSource = DiagInetSource<UdpRow, Udp>;
 using C = Column<UdpSource>;
 using Row = UdpSource::Row;
 
-// An SK_MEMINFO_* value of a netlink row's extras.
-void skmem(const UdpSource& s, const Row& r, ResultSink& out, int which) {
-  const DiagExtra* e = s.extra(r);
-  if (!e || which >= e->skmem_count) return out.null();
-  out.integer(e->skmem[which]);
-}
-
 constexpr std::array kColumns = {
     with_doc(inet_columns::family<UdpSource>, "'inet' (a line of net/udp) or 'inet6' (net/udp6)."),
     inet_columns::local_address<UdpSource>,
@@ -72,47 +65,26 @@ constexpr std::array kColumns = {
       "Datagrams dropped on receive (sk_drops: receive buffer full, checksum or filter "
       "failures; netlink: SK_MEMINFO_DROPS, the same counter).",
       [](const UdpSource& s, const Row& r, ResultSink& out) {
-        if (r.netlink) return skmem(s, r, out, SK_MEMINFO_DROPS);
+        if (r.netlink) return skmem_value(s.extra(r), SK_MEMINFO_DROPS, out);
         out.integer(r.drops);
       }},
     diag_columns::source<UdpSource>,
     // ---- from sock_diag only (NULL from /proc text) ----------------------
-    C{"rmem_alloc", Affinity::kInteger, kNotPushed,
-      "Receive memory in use, bytes (skmem 'r'; what rx_queue shows).",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_RMEM_ALLOC);
-      }},
-    C{"rcvbuf", Affinity::kInteger, kNotPushed, "Receive buffer limit, bytes (skmem 'rb').",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_RCVBUF);
-      }},
-    C{"wmem_alloc", Affinity::kInteger, kNotPushed, "Send memory in flight, bytes (skmem 't').",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_WMEM_ALLOC);
-      }},
-    C{"sndbuf", Affinity::kInteger, kNotPushed, "Send buffer limit, bytes (skmem 'tb').",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_SNDBUF);
-      }},
-    C{"fwd_alloc", Affinity::kInteger, kNotPushed, "Memory reserved ahead, bytes (skmem 'f').",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_FWD_ALLOC);
-      }},
-    C{"optmem", Affinity::kInteger, kNotPushed,
-      "Option memory (ancillary data, filters), bytes (skmem 'o').",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_OPTMEM);
-      }},
-    C{"backlog_bytes", Affinity::kInteger, kNotPushed, "Bytes in the socket backlog (skmem 'bl').",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        skmem(s, r, out, SK_MEMINFO_BACKLOG);
-      }},
-    C{"cgroup_id", Affinity::kInteger, kNotPushed,
-      "cgroup v2 id of the socket's cgroup (`ss --cgroup`).",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        const DiagExtra* e = s.extra(r);
-        e && e->has_cgroup_id ? out.integer(static_cast<int64_t>(e->cgroup_id)) : out.null();
-      }},
+    diag_columns::skmem<UdpSource, SK_MEMINFO_RMEM_ALLOC>(
+        "rmem_alloc", "Receive memory in use, bytes (skmem 'r'; what rx_queue shows)."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_RCVBUF>("rcvbuf",
+                                                      "Receive buffer limit, bytes (skmem 'rb')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_WMEM_ALLOC>(
+        "wmem_alloc", "Send memory in flight, bytes (skmem 't')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_SNDBUF>("sndbuf",
+                                                      "Send buffer limit, bytes (skmem 'tb')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_FWD_ALLOC>(
+        "fwd_alloc", "Memory reserved ahead, bytes (skmem 'f')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_OPTMEM>(
+        "optmem", "Option memory (ancillary data, filters), bytes (skmem 'o')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_BACKLOG>("backlog_bytes",
+                                                       "Bytes in the socket backlog (skmem 'bl')."),
+    diag_columns::cgroup_id<UdpSource>,
 };
 
 struct Udp {
