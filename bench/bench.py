@@ -380,6 +380,53 @@ def files_commands(b, pid):
     ]
 
 
+# Issue 10: the sources of proc_tcp (sock_diag by default, /proc text with
+# source='proc') against the floors and the peers asked the same question.
+SOURCES_JOIN = ("SELECT f.pid, f.fd, t.state, t.local_port, t.remote_port "
+                "FROM proc_tcp t JOIN proc_fd f ON f.inode = t.inode")
+
+
+def sources_commands(b):
+    return [
+        ("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
+        ("floor fdwalk", b.bins["fdwalk"]),
+        ("proctab listening", b.sql("SELECT local_address, local_port FROM proc_tcp "
+                                    "WHERE state = 'LISTEN'")),
+        ("proctab count", b.sql("SELECT count(*) FROM proc_tcp")),
+        ("proctab owner join", b.sql(SOURCES_JOIN)),
+        ("proctab listeners owners", b.sql(
+            "SELECT f.pid, f.fd, t.local_address, t.local_port FROM proc_tcp t "
+            "JOIN proc_fd f ON f.inode = t.inode WHERE t.state = 'LISTEN'")),
+        ("proctab tcp_info", b.sql("SELECT local_port, remote_port, rtt_us, snd_cwnd, "
+                                   "total_retrans, bytes_acked, delivery_rate FROM proc_tcp")),
+        ("ss -tin", "ss -tin"),
+        ("psutil", "/usr/bin/python3 " + os.path.join(HERE, "peer_psutil.py")),
+        ("ss -tanp", "ss -tanp"),
+        ("proctab scan source=proc", b.sql(
+            "CREATE VIRTUAL TABLE temp.t USING proc_tcp(source='proc'); "
+            "SELECT count(*) FROM t")),
+    ]
+
+
+def sources_report(r):
+    """The issue-10 figures: (label, measured ratio, target op, target)."""
+    med = {k: v["median"] for k, v in r.items()}
+    floors = med["floor cat"] + med["floor fdwalk"]
+    return [
+        ("`state = 'LISTEN'` / cat", med["proctab listening"] / med["floor cat"], "<=", 0.1),
+        ("`count(*)` / cat", med["proctab count"] / med["floor cat"], "<=", 0.85),
+        ("owner join / (cat + readlink walk)", med["proctab owner join"] / floors, "<=", 0.6),
+        ("listeners with owners / (cat + readlink walk)",
+         med["proctab listeners owners"] / floors, "<=", 0.3),
+        ("rtt, cwnd, retrans, bytes_acked, delivery_rate / `ss -tin`",
+         med["proctab tcp_info"] / med["ss -tin"], "<=", 0.5),
+        ("psutil / owner join", med["psutil"] / med["proctab owner join"], ">=", 4),
+        ("`ss -tanp` / owner join", med["ss -tanp"] / med["proctab owner join"], ">=", 8),
+        ("`source='proc'` scan / cat", med["proctab scan source=proc"] / med["floor cat"],
+         "<=", 1.15),
+    ]
+
+
 def floor_commands(b):
     return [
         ("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
@@ -482,7 +529,12 @@ def full_suite(b, holders):
             raise RuntimeError("%s returned no rows" % name)
     # 8. the lsof / lslocks questions, each beside the tool that answers it
     res["files"] = b.hyperfine(files_commands(b, holders.pids()[0]), "files")
-    # 9. proc_unix: netlink vs /proc text vs ss -xa
+    # 9. issue 10: sock_diag against /proc text, the floors and the peers
+    res["sources"] = b.hyperfine(sources_commands(b), "sources")
+    for name in ("proctab listening", "proctab owner join", "proctab tcp_info"):
+        if not res["sources"][name]["rows"]:
+            raise RuntimeError("%s returned no rows" % name)
+    # 10. proc_unix: netlink vs /proc text vs ss -xa
     res["unix"] = unix_suite(b, b.args.unix_sockets)
     # 4. one process, with few and with many other processes alive
     target, _ = spawn_ready([b.bins["sleeper"], "1"])
@@ -649,7 +701,7 @@ def report(args, info, main, scaling):
                  "proctab unix listening netlink", "proctab unix listening proc",
                  "proctab unix peers netlink"):
         if name in s.get("unix", {}):
-            row("9. proc_unix (%d UNIX sockets): %s" % (s["unix"]["_sockets"], name),
+            row("10. proc_unix (%d UNIX sockets): %s" % (s["unix"]["_sockets"], name),
                 s["unix"][name])
     L.append("CPU ms = user + system time of the command (hyperfine's means): less "
              "sensitive than wall time to other load on the machine.")
@@ -745,13 +797,28 @@ def report(args, info, main, scaling):
         L.append("Rows in /proc/net/tcp* above the sockets held belong to other processes "
                  "(the system, other test runs): they are part of what every tool reads.")
         L.append("")
+    src = main["suite"].get("sources")
+    if src:
+        L.append("## Sources of proc_tcp (issue 10: sock_diag by default, /proc text with "
+                 "source='proc')")
+        L.append("")
+        L.append("| figure | measured | target | |")
+        L.append("| --- | ---: | ---: | --- |")
+        for label, value, op, goal in sources_report(src):
+            L.append("| %s | %.3f | %s %g | %s |" % (label, value, op.replace("<=", "≤")
+                                                      .replace(">=", "≥"), goal,
+                                                      verdict(value, op, goal)))
+        L.append("")
+        L.append("Medians (ms): " + ", ".join("%s %s" % (k, ms(v["median"]))
+                                             for k, v in src.items()))
+        L.append("")
     return "\n".join(L) + "\n"
 
 
 def unix_ratios(u):
     """The proc_unix ratios (context, issue 10: quick sanity numbers)."""
     m = {k: v["median"] for k, v in u.items() if isinstance(v, dict)}
-    return ("proc_unix, %d UNIX sockets (9, context): netlink scan / cat /proc/net/unix = %.2f; "
+    return ("proc_unix, %d UNIX sockets (10, context): netlink scan / cat /proc/net/unix = %.2f; "
             "proc scan / cat = %.2f; netlink / ss -xa = %.2f; listening netlink / proc = %.2f; "
             "peer self-join / netlink scan = %.2f." % (
                 u["_sockets"], m["proctab unix netlink"] / m["floor cat unix"],

@@ -12,14 +12,14 @@
 // columns. UDP sockets use TCP's state numbers: 7 CLOSE for an unconnected
 // socket, 1 ESTABLISHED for one connect()ed to a peer.
 #include "parse/udp.h"
-#include "tables/socket.h"
+#include "tables/inet_diag_source.h"
 
 namespace proctab {
 
 namespace {
 
 struct Udp;  // the protocol: defined after the columns, which it names
-using UdpSource = InetSource<UdpRow, Udp>;
+using UdpSource = DiagInetSource<UdpRow, Udp>;
 using C = Column<UdpSource>;
 using Row = UdpSource::Row;
 
@@ -47,14 +47,44 @@ constexpr std::array kColumns = {
     socket_columns::netns_name<UdpSource>,
     C{"bucket", Affinity::kInteger, kNotPushed,
       "The 'sl' column: the socket's hash bucket (sockets bound to ports that hash alike share "
-      "it). Not a key.",
-      [](const UdpSource&, const Row& r, ResultSink& out) { out.integer(r.slot); }},
-    socket_columns::refcount<UdpSource>,
-    socket_columns::pointer<UdpSource>,
+      "it). Not a key. NULL from netlink.",
+      [](const UdpSource&, const Row& r, ResultSink& out) {
+        r.netlink ? out.null() : out.integer(r.slot);
+      }},
+    C{"refcount", Affinity::kInteger, kNotPushed, "Socket reference count. NULL from netlink.",
+      [](const UdpSource&, const Row& r, ResultSink& out) {
+        r.netlink ? out.null() : out.integer(r.refcount);
+      }},
+    C{"pointer", Affinity::kText, kNotPushed,
+      "Kernel address of the socket as printed (%pK: hashed, or zeros under kptr_restrict). "
+      "Opaque text. NULL from netlink.",
+      [](const UdpSource&, const Row& r, ResultSink& out) {
+        r.netlink ? out.null() : out.text(r.pointer.view());
+      }},
     C{"drops", Affinity::kInteger, kNotPushed,
       "Datagrams dropped on receive (sk_drops: receive buffer full, checksum or filter "
-      "failures).",
-      [](const UdpSource&, const Row& r, ResultSink& out) { out.integer(r.drops); }},
+      "failures; netlink: SK_MEMINFO_DROPS, the same counter).",
+      [](const UdpSource& s, const Row& r, ResultSink& out) {
+        if (r.netlink) return skmem_value(s.extra(r), SK_MEMINFO_DROPS, out);
+        out.integer(r.drops);
+      }},
+    diag_columns::source<UdpSource>,
+    // ---- from sock_diag only (NULL from /proc text) ----------------------
+    diag_columns::skmem<UdpSource, SK_MEMINFO_RMEM_ALLOC>(
+        "rmem_alloc", "Receive memory in use, bytes (skmem 'r'; what rx_queue shows)."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_RCVBUF>("rcvbuf",
+                                                      "Receive buffer limit, bytes (skmem 'rb')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_WMEM_ALLOC>(
+        "wmem_alloc", "Send memory in flight, bytes (skmem 't')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_SNDBUF>("sndbuf",
+                                                      "Send buffer limit, bytes (skmem 'tb')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_FWD_ALLOC>(
+        "fwd_alloc", "Memory reserved ahead, bytes (skmem 'f')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_OPTMEM>(
+        "optmem", "Option memory (ancillary data, filters), bytes (skmem 'o')."),
+    diag_columns::skmem<UdpSource, SK_MEMINFO_BACKLOG>("backlog_bytes",
+                                                       "Bytes in the socket backlog (skmem 'bl')."),
+    diag_columns::cgroup_id<UdpSource>,
 };
 
 struct Udp {
@@ -65,6 +95,24 @@ struct Udp {
   }
   static constexpr int kFamily = column_index(kColumns, "family");
   static constexpr int kNetns = column_index(kColumns, "netns");
+  static constexpr int kState = column_index(kColumns, "state");
+  static constexpr int kSt = column_index(kColumns, "st");
+  static constexpr int kLocalPort = column_index(kColumns, "local_port");
+  static constexpr int kRemotePort = column_index(kColumns, "remote_port");
+  static constexpr int kUid = column_index(kColumns, "uid");
+  static constexpr bool kRequestSocks = false;
+  static constexpr uint8_t kIpProtocol = IPPROTO_UDP;
+  static constexpr uint64_t kSkmem =
+      used_mask(kColumns, std::array{"drops", "rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf",
+                                     "fwd_alloc", "optmem", "backlog_bytes"});
+  static constexpr uint64_t kExtras = kSkmem | used_mask(kColumns, std::array{"cgroup_id"});
+  static uint8_t extensions(const Request& r) {
+    return (r.columns_used & kSkmem) ? diag_ext(INET_DIAG_SKMEMINFO) : 0;
+  }
+  static bool wants_extras(const Request& r) { return (r.columns_used & kExtras) != 0; }
+#ifdef PROCTAB_HAVE_LIBMNL
+  static void from_diag(const InetDiagMessage&, UdpRow&) {}
+#endif
   static constexpr Plan kPlan = {1000, 1000};
 };
 
@@ -73,8 +121,10 @@ struct Udp {
 const TableDef& proc_udp_def() {
   static const TableDef def = define_table<UdpSource, kColumns>(
       "proc_udp",
-      "One row per line of /proc/net/udp and /proc/net/udp6 of every network namespace: every "
-      "UDP socket (UDP-Lite and raw sockets have their own files and are not included).");
+      "One row per UDP socket of every network namespace (UDP-Lite and raw sockets are not "
+      "included): from a NETLINK_SOCK_DIAG dump on the live /proc (with socket memory and drops "
+      "when a statement reads them), or from the lines of /proc/net/udp and udp6 (root='...', "
+      "source='proc'; the hidden column `source` says which).");
   return def;
 }
 
