@@ -1,8 +1,10 @@
-// unix_diag.cpp — see unix_diag.h. Fields are read with memcpy from
-// checked offsets: the buffer has no alignment promise (a fuzzer's bytes,
-// or a message at any offset of a recv() buffer).
+// unix_diag.cpp — see unix_diag.h. libmnl frames the messages and walks
+// the attributes (mnl_nlmsg_ok / mnl_attr_parse_payload visit only what
+// fits), as parse/inet_diag.cpp does; the fields are read with memcpy from
+// lengths checked here.
 #include "parse/unix_diag.h"
 
+#include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
@@ -10,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 
 namespace proctab {
@@ -41,10 +44,6 @@ void take_u32_pair(std::string_view data, bool& has, uint32_t& first, uint32_t& 
   has = true;
   first = load<uint32_t>(data.data());
   second = load<uint32_t>(data.data() + 4);
-}
-
-constexpr size_t align4(size_t n) {
-  return (n + 3) & ~size_t{3};
 }
 
 void take_attribute(uint16_t type, std::string_view data, UnixDiagExtra& d) {
@@ -116,17 +115,19 @@ bool parse_unix_diag_message(std::string_view payload, UnixDiagRow& row) {
   row.st = has_file ? (established ? kSsConnected : kSsUnconnected)
                     : (established ? kSsConnecting : kSsDisconnecting);
 
-  std::string_view rest =
-      payload.substr(align4(sizeof(unix_diag_msg)) <= payload.size() ? align4(sizeof(unix_diag_msg))
-                                                                     : payload.size());
-  while (rest.size() >= sizeof(nlattr)) {
-    const uint16_t len = load<uint16_t>(rest.data() + offsetof(nlattr, nla_len));
-    const uint16_t type = load<uint16_t>(rest.data() + offsetof(nlattr, nla_type)) & NLA_TYPE_MASK;
-    // A length below the header or past the message: the rest cannot be
-    // framed, so the walk ends (what came before is kept).
-    if (len < sizeof(nlattr) || len > rest.size()) break;
-    take_attribute(type, rest.substr(sizeof(nlattr), len - sizeof(nlattr)), row.diag);
-    rest.remove_prefix(std::min(rest.size(), align4(len)));
+  // The attributes start at the aligned end of unix_diag_msg.
+  const size_t attrs = NLMSG_ALIGN(sizeof(unix_diag_msg));
+  if (payload.size() > attrs) {
+    mnl_attr_parse_payload(
+        p + attrs, payload.size() - attrs,
+        [](const nlattr* attr, void* data) {
+          take_attribute(mnl_attr_get_type(attr),
+                         std::string_view(static_cast<const char*>(mnl_attr_get_payload(attr)),
+                                          mnl_attr_get_payload_len(attr)),
+                         *static_cast<UnixDiagExtra*>(data));
+          return MNL_CB_OK;
+        },
+        &row.diag);
   }
   if (!row.diag.raw_name.empty()) {
     row.has_path = true;
@@ -152,31 +153,27 @@ size_t unix_diag_path_text(std::string_view raw, char* out) {
 
 UnixDiagStats parse_unix_diag_reply(std::string_view bytes, std::vector<UnixDiagRow>& out) {
   UnixDiagStats stats;
-  while (!bytes.empty()) {
-    if (bytes.size() < sizeof(nlmsghdr)) {
-      stats.truncated = true;
-      break;
-    }
-    const uint32_t len = load<uint32_t>(bytes.data() + offsetof(nlmsghdr, nlmsg_len));
-    const uint16_t type = load<uint16_t>(bytes.data() + offsetof(nlmsghdr, nlmsg_type));
-    const uint16_t flags = load<uint16_t>(bytes.data() + offsetof(nlmsghdr, nlmsg_flags));
-    if (len < sizeof(nlmsghdr) || len > bytes.size()) {
-      stats.truncated = true;
-      break;
-    }
-    const std::string_view payload = bytes.substr(sizeof(nlmsghdr), len - sizeof(nlmsghdr));
-    if (flags & NLM_F_DUMP_INTR) stats.interrupted = true;
-    if (type == NLMSG_DONE) {
+  // libmnl counts in int: a larger buffer is read up to INT_MAX.
+  int left = static_cast<int>(std::min<size_t>(bytes.size(), INT_MAX));
+  auto* nlh = reinterpret_cast<const nlmsghdr*>(bytes.data());
+  for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+    // mnl_nlmsg_ok compares (int)nlmsg_len: a length of 2^31 or more passes
+    // as negative. The kernel sends none; arbitrary bytes can.
+    if (nlh->nlmsg_len > static_cast<uint32_t>(left)) break;
+    const std::string_view payload(static_cast<const char*>(mnl_nlmsg_get_payload(nlh)),
+                                   nlh->nlmsg_len - sizeof(nlmsghdr));
+    if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) stats.interrupted = true;
+    if (nlh->nlmsg_type == NLMSG_DONE) {
       stats.done = true;
-      break;
+      return stats;
     }
-    if (type == NLMSG_ERROR) {
+    if (nlh->nlmsg_type == NLMSG_ERROR) {
       // struct nlmsgerr: a negative errno first (0 is an acknowledgement).
       int err = payload.size() >= sizeof(int) ? load<int>(payload.data()) : 0;
       stats.error = err < 0 && err > -4096 ? -err : (err == 0 ? 0 : EPROTO);
-      break;
+      return stats;
     }
-    if (type == SOCK_DIAG_BY_FAMILY) {
+    if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
       if (parse_unix_diag_message(payload, out.emplace_back())) {
         ++stats.rows;
       } else {
@@ -184,8 +181,9 @@ UnixDiagStats parse_unix_diag_reply(std::string_view bytes, std::vector<UnixDiag
         ++stats.skipped;
       }
     }
-    bytes.remove_prefix(std::min<size_t>(bytes.size(), NLMSG_ALIGN(len)));
   }
+  // Bytes left that are no whole message: the buffer ended inside one.
+  stats.truncated = left > 0;
   return stats;
 }
 

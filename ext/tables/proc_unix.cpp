@@ -289,6 +289,7 @@ constexpr int kSt = column_index(kColumns, "st");
 constexpr int kState = column_index(kColumns, "state");
 constexpr int kListening = column_index(kColumns, "listening");
 
+#ifdef PROCTAB_HAVE_LIBMNL
 // Which columns need which UDIAG_SHOW_* attribute.
 struct ShowFor {
   const char* column;
@@ -360,6 +361,8 @@ uint32_t requested_states(const Request& request) {
   return mask;
 }
 
+#endif  // PROCTAB_HAVE_LIBMNL
+
 UnixSource::Config UnixSource::configure(const TableDef& def, const TableArgs& args) {
   Config config;
   config.fs = open_root_with(def, args, "net/unix");
@@ -389,10 +392,13 @@ UnixSource::Config UnixSource::configure(const TableDef& def, const TableArgs& a
 }
 
 void UnixSource::load(const Request& request, Rows<Row>& rows) {
+#ifdef PROCTAB_HAVE_LIBMNL
   if (netlink_ && load_netlink(request, rows)) return;
+#endif
   load_proc(request.find(kNetns), rows);
 }
 
+#ifdef PROCTAB_HAVE_LIBMNL
 void UnixSource::fail(uint64_t ns, bool own, int err) const {
   throw Error("proc_unix: source='netlink': the UNIX_DIAG dump of " +
               std::string(own ? "the reader's network namespace" : "network namespace ") +
@@ -509,6 +515,8 @@ void UnixSource::take(uint64_t ns, Dumped& dumped, std::string_view message, Row
     added.push_back(static_cast<uint32_t>(row.inode));
   }
 }
+
+#endif  // PROCTAB_HAVE_LIBMNL
 
 void UnixSource::load_proc(const Constraint* netns, Rows<Row>& rows) {
   files_.load("net/unix", 0, false, netns, rows, [&](const char* path, Rows<Row>& out) {
