@@ -214,6 +214,13 @@ proctab::Seams logging_seams(const std::shared_ptr<DiagLog>& log) {
   return seams;
 }
 
+// A connection whose sock_diag goes through a DiagLog.
+struct Logged {
+  std::shared_ptr<DiagLog> log = std::make_shared<DiagLog>();
+  Db db{logging_seams(log)};
+};
+const std::string kOwn = " AND netns = proctab_netns()";
+
 // `ss -xaH` as inode -> {peer inode, Recv-Q, Send-Q}, for the sockets whose
 // local address is '*' or a path without blanks (columns split on blanks).
 struct SsRow {
@@ -389,9 +396,8 @@ TEST_CASE("unix_diag: state goes to the kernel, attributes only for the columns 
           "[unix_diag][live]") {
   REQUIRE_NETLINK();
   Zoo zoo;
-  auto log = std::make_shared<DiagLog>();
-  Db db(logging_seams(log));
-  const std::string own = " AND netns = proctab_netns()";
+  Logged logged;
+  auto& [log, db] = logged;
   auto messages_of = [&](const std::string& sql) {
     log->messages = 0;
     log->shows.clear();
@@ -399,26 +405,26 @@ TEST_CASE("unix_diag: state goes to the kernel, attributes only for the columns 
     db.query(sql);
     return log->messages.load();
   };
-  const int all = messages_of("SELECT inode FROM proc_unix WHERE 1" + own);
+  const int all = messages_of("SELECT inode FROM proc_unix WHERE 1" + kOwn);
   CHECK(all >= 20);
-  const int listening = messages_of("SELECT inode FROM proc_unix WHERE listening = 1" + own);
+  const int listening = messages_of("SELECT inode FROM proc_unix WHERE listening = 1" + kOwn);
   REQUIRE(log->states.size() == 1);
   CHECK(log->states[0] == (1u << 10));
   CHECK(listening >= 2);
   CHECK(listening <= all - 16);  // our 16 non-listeners were not sent
   CHECK(db.scalar("SELECT count(*) FROM proc_unix WHERE listening AND inode IN (" + zoo.inodes +
-                  ")" + own) == "2");
-  const int connected = messages_of("SELECT inode FROM proc_unix WHERE state = 'CONNECTED'" + own);
+                  ")" + kOwn) == "2");
+  const int connected = messages_of("SELECT inode FROM proc_unix WHERE state = 'CONNECTED'" + kOwn);
   CHECK(log->states[0] == (1u << 1));
   CHECK(connected < all);
-  CHECK(messages_of("SELECT inode FROM proc_unix WHERE state = 'NO SUCH STATE'" + own) == 0);
+  CHECK(messages_of("SELECT inode FROM proc_unix WHERE state = 'NO SUCH STATE'" + kOwn) == 0);
   // Attributes: only the name unless a column needs more.
-  messages_of("SELECT inode, path, state FROM proc_unix WHERE 1" + own);
+  messages_of("SELECT inode, path, state FROM proc_unix WHERE 1" + kOwn);
   REQUIRE(log->shows.size() == 1);
   CHECK(log->shows[0] == UDIAG_SHOW_NAME);
-  messages_of("SELECT peer_inode, file_inode FROM proc_unix WHERE 1" + own);
+  messages_of("SELECT peer_inode, file_inode FROM proc_unix WHERE 1" + kOwn);
   CHECK(log->shows[0] == (UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_VFS));
-  messages_of("SELECT backlog, uid, drops, pending_connections FROM proc_unix WHERE 1" + own);
+  messages_of("SELECT backlog, uid, drops, pending_connections FROM proc_unix WHERE 1" + kOwn);
   CHECK(log->shows[0] == (UDIAG_SHOW_NAME | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID | UDIAG_SHOW_MEMINFO |
                           UDIAG_SHOW_ICONS));
   // A self-join whose cursors need different states and attributes: one
@@ -453,18 +459,17 @@ TEST_CASE("unix_diag: a later cursor needing more completes the snapshot, each s
           "[unix_diag][live]") {
   REQUIRE_NETLINK();
   Zoo zoo;
-  auto log = std::make_shared<DiagLog>();
-  Db db(logging_seams(log));
-  const std::string own = " AND netns = proctab_netns()";
+  Logged logged;
+  auto& [log, db] = logged;
   // Scalar subqueries run in order and share the statement's snapshot: the
   // first asks listeners by name only, the second every socket with peers.
   Rows r = db.query(
       "SELECT (SELECT count(*) FROM proc_unix WHERE listening = 1 AND inode IN (" + zoo.inodes +
-      ")" + own + "), (SELECT count(peer_inode) FROM proc_unix WHERE inode IN (" + zoo.inodes +
-      ")" + own +
+      ")" + kOwn + "), (SELECT count(peer_inode) FROM proc_unix WHERE inode IN (" + zoo.inodes +
+      ")" + kOwn +
       "), (SELECT count(*) - count(DISTINCT inode) FROM proc_unix WHERE "
       "inode != 0" +
-      own + "), (SELECT peer_inode FROM proc_unix WHERE inode = " + ino(zoo.pair_dgram[0]) + own +
+      kOwn + "), (SELECT peer_inode FROM proc_unix WHERE inode = " + ino(zoo.pair_dgram[0]) + kOwn +
       ")");
   // Peers: 6 socketpair ends, 3 stream connections (the pending clients'
   // peer is 0 but present), 1+1 seqpacket, 1 dgram client.
