@@ -502,6 +502,16 @@ TEST_CASE("unix_diag: fault policies of auto and netlink", "[unix_diag][live]") 
                                std::string(strerror(err))));
   }
   {
+    // An error that is no property of the machine: an SQL error in auto too.
+    auto log = std::make_shared<DiagLog>();
+    log->fail_open = EMFILE;
+    Db db(logging_seams(log));
+    CHECK_THAT(db.error_of("SELECT count(*) FROM proc_unix"),
+               Catch::Contains("proc_unix: the UNIX_DIAG dump of the reader's network namespace "
+                               "failed: " +
+                               std::string(strerror(EMFILE))));
+  }
+  {
     // A build without netlink support: the factory makes nothing.
     proctab::Seams seams;
     seams.sock_diag = [](proctab::ProcFs&, int) { return std::unique_ptr<proctab::SockDiag>(); };
@@ -514,11 +524,11 @@ TEST_CASE("unix_diag: fault policies of auto and netlink", "[unix_diag][live]") 
     // netlink cannot read a fixture root; proc reads the live one.
     TempTree tree;
     tree.write("net/unix", "Num       RefCount Protocol Flags    Type St Inode Path\n");
-    CHECK_THAT(db.error_of("CREATE VIRTUAL TABLE temp.x USING proc_unix(root='" + tree.path() +
-                           "', source='netlink')"),
-               Catch::Contains("source='netlink' reads the live machine's sockets and cannot "
-                               "serve root='" +
-                               tree.path() + "'"));
+    CHECK_THAT(
+        db.error_of("CREATE VIRTUAL TABLE temp.x USING proc_unix(root='" + tree.path() +
+                    "', source='netlink')"),
+        Catch::Contains("proc_unix: source='netlink' reads this machine's kernel, not root='" +
+                        tree.path() + "'"));
     db.exec("CREATE VIRTUAL TABLE temp.fixture USING proc_unix(root='" + tree.path() + "')");
     CHECK(db.scalar("SELECT count(*) FROM fixture") == "0");
     db.exec("CREATE VIRTUAL TABLE temp.p USING proc_unix(source='proc')");
@@ -715,6 +725,5 @@ TEST_CASE("unix_diag: a build without netlink support answers from /proc text",
   Db db;
   CHECK(db.scalar("SELECT group_concat(DISTINCT source) FROM proc_unix") == "proc");
   CHECK_THAT(db.error_of("CREATE VIRTUAL TABLE temp.nl USING proc_unix(source='netlink')"),
-             Catch::Contains("source='netlink' is not available: this build has no netlink "
-                             "support"));
+             Catch::Contains("proc_unix: source='netlink': this build has no sock_diag support"));
 }

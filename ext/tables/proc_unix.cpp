@@ -39,6 +39,7 @@
 
 #include "kernel/sock_diag.h"
 #include "parse/unix_diag.h"
+#include "tables/inet_diag_source.h"  // diag_mode, diag_falls_back: one policy for all
 #include "tables/socket.h"
 
 namespace proctab {
@@ -368,26 +369,12 @@ UnixSource::Config UnixSource::configure(const TableDef& def, const TableArgs& a
   config.fs = open_root_with(def, args, "net/unix");
   config.named = open_netns_dir(def, args);
   config.sock_diag = args.seams.sock_diag;
-  // UNIX_DIAG answers for the machine the extension runs on: only the live
-  // /proc root describes the same sockets.
-  const bool live = args.root == "/proc" || args.root == "/proc/";
-  if (args.source == "netlink") {
-    if (!live) {
-      throw Error(
-          "proc_unix: source='netlink' reads the live machine's sockets and cannot serve "
-          "root='" +
-          args.root + "' (use source='proc' or 'auto' there)");
-    }
-    if (!sock_diag_built() || !config.sock_diag) {
-      throw Error(
-          "proc_unix: source='netlink' is not available: this build has no netlink "
-          "support (libmnl-dev was missing when it was built); use source='auto' or "
-          "'proc'");
-    }
-    config.netlink = config.required = true;
-  } else if (args.source == "auto") {
-    config.netlink = live && config.sock_diag;
-  }
+  // The same rules as proc_tcp's: netlink only on the live /proc root (a
+  // netlink socket answers for this kernel, not for a mount), and only in a
+  // build with sock_diag; 'netlink' where it cannot be is a CREATE error.
+  const DiagMode mode = diag_mode(def, args);
+  config.netlink = mode != DiagMode::kProc && config.sock_diag;
+  config.required = mode == DiagMode::kNetlink;
   return config;
 }
 
@@ -400,7 +387,8 @@ void UnixSource::load(const Request& request, Rows<Row>& rows) {
 
 #ifdef PROCTAB_HAVE_LIBMNL
 void UnixSource::fail(uint64_t ns, bool own, int err) const {
-  throw Error("proc_unix: source='netlink': the UNIX_DIAG dump of " +
+  throw Error(std::string("proc_unix: ") + (required_ ? "source='netlink': " : "") +
+              "the UNIX_DIAG dump of " +
               std::string(own ? "the reader's network namespace" : "network namespace ") +
               (own ? "" : std::to_string(ns)) + " failed: " + std::strerror(err));
 }
@@ -421,7 +409,10 @@ bool UnixSource::load_netlink(const Request& request, Rows<Row>& rows) {
   }
   if (wanted.allows(*own)) {
     if (int err = dump(*own, -1, states, show, rows)) {
-      if (required_) fail(*own, true, err);
+      // auto answers from /proc text where netlink cannot be used here
+      // (diag_falls_back: EPERM, EPROTONOSUPPORT, ...), never for an error
+      // that is no property of the machine (EMFILE).
+      if (required_ || !diag_falls_back(err)) fail(*own, true, err);
       bool any = false;
       for (const auto& [ns, d] : dumped_) any |= d.ok;
       if (any) fail(*own, true, err);  // rows of both sources would mix within a namespace
@@ -437,7 +428,7 @@ bool UnixSource::load_netlink(const Request& request, Rows<Row>& rows) {
         dir.with_namespace(ns, [&](int ns_fd) { return dump(ns, ns_fd, states, show, rows); });
     if (!err) continue;
     // ENOENT: its processes are gone and it has no name: nothing to read.
-    if (required_ && err != ENOENT) fail(ns, false, err);
+    if (err != ENOENT && (required_ || !diag_falls_back(err))) fail(ns, false, err);
     if (dumped_[ns].ok) continue;  // dumped before: keep those rows
     // Cannot enter it (or no UNIX_DIAG there): its /proc text, once.
     dumped_[ns].proc = true;
