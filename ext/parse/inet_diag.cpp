@@ -13,7 +13,6 @@ namespace proctab {
 namespace {
 
 constexpr uint16_t kSockDiagByFamily = SOCK_DIAG_BY_FAMILY;
-constexpr uint16_t kTcpDiagGetSock = 18;  // TCPDIAG_GETSOCK: the pre-v2 reply type
 
 // Copies min(len, size) bytes of the attribute into `dst`, which the caller
 // zeroed; returns the attribute's length (what the kernel sent).
@@ -138,16 +137,11 @@ bool parse_inet_diag_message(std::string_view message, InetDiagMessage& m) {
   return true;
 }
 
-std::string inet_diag_request(uint8_t family, uint8_t protocol, uint32_t states, uint8_t ext,
-                              std::string_view bytecode) {
-  inet_diag_req_v2 req{};
-  req.sdiag_family = family;
-  req.sdiag_protocol = protocol;
-  req.idiag_ext = ext;
-  req.idiag_states = states;
-  // No cookie: a dump of every socket, not the lookup of one.
-  req.id.idiag_cookie[0] = req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-  // libmnl lays the attribute out (header, padding) after the request.
+namespace {
+
+// The request struct and its optional bytecode attribute, laid out by libmnl.
+template <typename Req>
+std::string with_bytecode(const Req& req, std::string_view bytecode) {
   std::vector<char> buf(MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof req) + MNL_ATTR_HDRLEN +
                         MNL_ALIGN(bytecode.size()) + 64);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf.data());
@@ -157,6 +151,30 @@ std::string inet_diag_request(uint8_t family, uint8_t protocol, uint32_t states,
   }
   return std::string(static_cast<const char*>(mnl_nlmsg_get_payload(nlh)),
                      nlh->nlmsg_len - MNL_NLMSG_HDRLEN);
+}
+
+}  // namespace
+
+std::string inet_diag_request(uint8_t family, uint8_t protocol, uint32_t states, uint8_t ext,
+                              std::string_view bytecode) {
+  inet_diag_req_v2 req{};
+  req.sdiag_family = family;
+  req.sdiag_protocol = protocol;
+  req.idiag_ext = ext;
+  req.idiag_states = states;
+  // No cookie: a dump of every socket, not the lookup of one.
+  req.id.idiag_cookie[0] = req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  return with_bytecode(req, bytecode);
+}
+
+
+std::string tcp_diag_both_request(uint32_t states, uint8_t ext, std::string_view bytecode) {
+  inet_diag_req req{};
+  req.idiag_family = AF_UNSPEC;  // ignored by the kernel, which dumps both
+  req.idiag_ext = ext;
+  req.idiag_states = states;
+  req.id.idiag_cookie[0] = req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+  return with_bytecode(req, bytecode);
 }
 
 namespace {

@@ -95,6 +95,12 @@ inline constexpr uint8_t diag_ext(int attribute) {
 std::string inet_diag_request(uint8_t family, uint8_t protocol, uint32_t states, uint8_t ext,
                               std::string_view bytecode);
 
+// The payload of a TCPDIAG_GETSOCK dump request (the pre-v2 struct
+// inet_diag_req): the kernel dumps it as AF_UNSPEC, both families in one walk
+// of each hash (SOCK_DIAG_BY_FAMILY dispatches on one family). TCP only.
+inline constexpr uint16_t kTcpDiagGetSock = 18;
+std::string tcp_diag_both_request(uint32_t states, uint8_t ext, std::string_view bytecode);
+
 // inet_diag bytecode keeping sockets whose local port is one of `local`
 // (any, if empty) and whose remote port is one of `remote` (any, if empty),
 // in the form the kernel's inet_diag_bc_audit accepts (iproute2's ss

@@ -13,7 +13,9 @@
 // source='proc' reads text only. The hidden column `source` tells which
 // served each row.
 //
-// What the kernel does for us: one dump per namespace per family, with
+// What the kernel does for us: one dump per namespace (TCP: both families
+// through the kernel's older TCPDIAG_GETSOCK request; UDP: one per family),
+// with
 //   - the pushed-down `state` / `st` values as idiag_states (a LISTEN-only
 //     dump never walks the established hash: ~60x cheaper);
 //   - `local_port` / `remote_port` values as inet_diag bytecode;
@@ -32,6 +34,7 @@
 //   static constexpr uint8_t kIpProtocol;          IPPROTO_TCP
 //   static constexpr int kState, kSt, kLocalPort, kRemotePort, kUid;
 //   static constexpr bool kRequestSocks;            TCP: SYN_RECV request socks exist
+//   static constexpr bool kBothFamiliesDump;        TCP: TCPDIAG_GETSOCK dumps both families
 //   static uint8_t extensions(const Request&);     idiag_ext for the columns read
 //   static bool wants_extras(const Request&);      whether to keep DiagExtra
 //   static void from_diag(const InetDiagMessage&, Parsed&);  protocol fields
@@ -229,6 +232,7 @@ class DiagInetSource {
   Text text_;
   DiagMode mode_;
   SockDiagFactory factory_;
+  bool no_combined_ = false;  // the kernel refused a both-families dump
   std::unordered_map<uint64_t, Namespace> namespaces_;
   Rows<DiagExtra> extras_;
 };
@@ -309,7 +313,13 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
     }
   }
   std::unique_ptr<SockDiag> diag;
-  for (int f = 0; f < 2; ++f) {
+  // TCP: both families in one dump (TCPDIAG_GETSOCK: one walk of each hash
+  // instead of two), when both are wanted and stand alike in what is loaded.
+  const bool combined = Protocol::kBothFamiliesDump && !no_combined_ && family_wanted[0] &&
+                        family_wanted[1] && state.complete[0] == state.complete[1] &&
+                        state.touched[0] == state.touched[1] && state.ext[0] == state.ext[1] &&
+                        state.extras[0] == state.extras[1];
+  for (int f = 0; f < (combined ? 1 : 2); ++f) {
     if (!family_wanted[f]) continue;
     // Rows loaded before without what this statement reads: dump them again.
     const bool refresh =
@@ -350,8 +360,10 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
         }
       }
       const int family = f == 0 ? AF_INET : AF_INET6;
-      const std::string req = inet_diag_request(static_cast<uint8_t>(family), Protocol::kIpProtocol,
-                                                kernel_states(dump_states), dump_ext, bytecode);
+      const std::string req =
+          combined ? tcp_diag_both_request(kernel_states(dump_states), dump_ext, bytecode)
+                   : inet_diag_request(static_cast<uint8_t>(family), Protocol::kIpProtocol,
+                                       kernel_states(dump_states), dump_ext, bytecode);
       const size_t rows_before = rows.size();
       const size_t extras_before = extras_.size();
       std::vector<uint64_t> added;  // cookies this attempt added
@@ -363,7 +375,7 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
         added.clear();
       };
       const int err = diag->dump(
-          SOCK_DIAG_BY_FAMILY, req,
+          combined ? kTcpDiagGetSock : SOCK_DIAG_BY_FAMILY, req,
           [&](std::string_view message) {
             m = InetDiagMessage{};
             if (!parse_inet_diag_message(message, m)) return;
@@ -411,12 +423,20 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
           drop_attempt);
       if (err) {
         drop_attempt();
+        if (combined && (err == EINVAL || err == EOPNOTSUPP) && !state.any_rows) {
+          // A kernel without the old request type: one dump per family.
+          no_combined_ = true;
+          return load_namespace(ns, ns_fd, state, request, rows);
+        }
         if (mode_ == DiagMode::kAuto && diag_falls_back(err) && !state.any_rows) {
           state.text = true;
           return load_text(ns, request, rows);
         }
         throw Error(std::string(Protocol::kTable) + ": sock_diag dump of namespace " +
-                    std::to_string(ns) + " (" + (f == 0 ? "inet" : "inet6") +
+                    std::to_string(ns) + " (" +
+                    (combined ? "inet, inet6"
+                     : f == 0 ? "inet"
+                              : "inet6") +
                     "): " + strerror(err));
       }
       state.any_rows = true;  // from now on a fallback to text could list a socket twice
@@ -424,6 +444,12 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
       if (bytecode.empty()) state.complete[f] |= dump_states;
       state.ext[f] = dump_ext;
       state.extras[f] = dump_keep;
+      if (combined) {  // the other family stands where this one does
+        state.touched[1] = state.touched[0];
+        state.complete[1] = state.complete[0];
+        state.ext[1] = state.ext[0];
+        state.extras[1] = state.extras[0];
+      }
     }
   }
 #else

@@ -387,6 +387,7 @@ struct Tcp {
   static constexpr int kRemotePort = column_index(kColumns, "remote_port");
   static constexpr int kUid = column_index(kColumns, "uid");
   static constexpr bool kRequestSocks = true;
+  static constexpr bool kBothFamiliesDump = true;
   static constexpr uint8_t kIpProtocol = IPPROTO_TCP;
 
   // The columns each extension fills.

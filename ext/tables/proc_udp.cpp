@@ -101,6 +101,7 @@ struct Udp {
   static constexpr int kRemotePort = column_index(kColumns, "remote_port");
   static constexpr int kUid = column_index(kColumns, "uid");
   static constexpr bool kRequestSocks = false;
+  static constexpr bool kBothFamiliesDump = false;
   static constexpr uint8_t kIpProtocol = IPPROTO_UDP;
   static constexpr uint64_t kSkmem =
       used_mask(kColumns, std::array{"drops", "rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf",
