@@ -95,6 +95,11 @@ struct Scripted : proctab::SockDiag {
   }
 };
 
+// A LISTEN dump of AF_INET through `diag` into `c`: its errno.
+int listen_dump(proctab::SockDiag& diag, Collected& c) {
+  return diag.dump(SOCK_DIAG_BY_FAMILY, listen_request(AF_INET), c.on_message(), c.on_restart());
+}
+
 }  // namespace
 
 TEST_CASE("sock_diag seam: a LISTEN dump of the own namespace has our listener once",
@@ -129,8 +134,7 @@ TEST_CASE("sock_diag seam: EINTR from recv is retried, invisibly", "[sock_diag]"
   Scripted diag(fs, -1);
   diag.eintr_recvs = 3;
   Collected c;
-  REQUIRE(diag.dump(SOCK_DIAG_BY_FAMILY, listen_request(AF_INET), c.on_message(), c.on_restart()) ==
-          0);
+  REQUIRE(listen_dump(diag, c) == 0);
   CHECK(diag.eintr_recvs == 0);
   CHECK(c.has(port));
   CHECK(diag.stats.restarts == 0);
@@ -147,8 +151,7 @@ TEST_CASE("sock_diag seam: NLM_F_DUMP_INTR restarts the dump, then gives up with
     Scripted diag(fs, -1);
     diag.intr_attempts = 2;
     Collected c;
-    REQUIRE(diag.dump(SOCK_DIAG_BY_FAMILY, listen_request(AF_INET), c.on_message(),
-                      c.on_restart()) == 0);
+    REQUIRE(listen_dump(diag, c) == 0);
     CHECK(diag.stats.restarts == 2);
     CHECK(c.restarts_seen == 2);
     CHECK(c.has(port));
@@ -158,8 +161,7 @@ TEST_CASE("sock_diag seam: NLM_F_DUMP_INTR restarts the dump, then gives up with
     Scripted diag(fs, -1);
     diag.intr_attempts = 100;
     Collected c;
-    CHECK(diag.dump(SOCK_DIAG_BY_FAMILY, listen_request(AF_INET), c.on_message(), c.on_restart()) ==
-          EINTR);
+    CHECK(listen_dump(diag, c) == EINTR);
     CHECK(diag.stats.restarts == proctab::SockDiag::kMaxRestarts);
   }
   CHECK(live::count_open_fds() == fds_before);
@@ -173,8 +175,7 @@ TEST_CASE("sock_diag seam: ENOBUFS restarts with a doubled buffer, then gives up
     Scripted diag(fs, -1);
     diag.enobufs_attempts = 1;
     Collected c;
-    REQUIRE(diag.dump(SOCK_DIAG_BY_FAMILY, listen_request(AF_INET), c.on_message(),
-                      c.on_restart()) == 0);
+    REQUIRE(listen_dump(diag, c) == 0);
     CHECK(c.has(port));
     REQUIRE(diag.buffers.size() == 2);
     CHECK(diag.buffers[1] == 2 * diag.buffers[0]);
@@ -183,8 +184,7 @@ TEST_CASE("sock_diag seam: ENOBUFS restarts with a doubled buffer, then gives up
     Scripted diag(fs, -1);
     diag.enobufs_attempts = 100;
     Collected c;
-    CHECK(diag.dump(SOCK_DIAG_BY_FAMILY, listen_request(AF_INET), c.on_message(), c.on_restart()) ==
-          ENOBUFS);
+    CHECK(listen_dump(diag, c) == ENOBUFS);
     CHECK(diag.buffers.size() == proctab::SockDiag::kMaxRestarts + 1);
     CHECK(diag.buffers.back() == proctab::SockDiag::kInitialBuffer << 3);
   }
@@ -196,8 +196,7 @@ TEST_CASE("sock_diag seam: a refused socket's errno is returned, no retry", "[so
     Scripted diag(fs, -1);
     diag.fail_open = err;
     Collected c;
-    CHECK(diag.dump(SOCK_DIAG_BY_FAMILY, listen_request(AF_INET), c.on_message(), c.on_restart()) ==
-          err);
+    CHECK(listen_dump(diag, c) == err);
     CHECK(diag.stats.restarts == 0);
     CHECK(c.ports.empty());
   }

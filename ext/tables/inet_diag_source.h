@@ -44,6 +44,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <string>
@@ -110,6 +111,16 @@ std::optional<std::vector<uint16_t>> wanted_ports(const Constraint* port);
 void fill_inet(const InetDiagMessage& m, InetSocketRow& row);
 #endif
 
+// The column arrays `parts` one after the other (a table's own columns
+// around shared ones).
+template <typename T, size_t... N>
+constexpr std::array<T, (N + ...)> concat(const std::array<T, N>&... parts) {
+  std::array<T, (N + ...)> out{};
+  size_t i = 0;
+  ((std::copy(parts.begin(), parts.end(), out.begin() + i), i += parts.size()), ...);
+  return out;
+}
+
 // The bit of Request::columns_used of each named column, or'd (columns past
 // 62 share bit 63, as SQLite's colUsed does).
 template <typename S, size_t N, size_t M>
@@ -136,6 +147,41 @@ template <typename S, int Which>
 constexpr Column<S> skmem(const char* name, const char* doc) {
   return {name, Affinity::kInteger, kNotPushed, doc,
           [](const S& s, const auto& r, ResultSink& out) { skmem_value(s.extra(r), Which, out); }};
+}
+
+// refcount and pointer as socket.h has them, NULL for a netlink row (an
+// inet_diag reply has neither: it identifies a socket by its cookie).
+template <typename S>
+inline constexpr Column<S> refcount = {"refcount", Affinity::kInteger, kNotPushed,
+                                       "Socket reference count. NULL from netlink.",
+                                       [](const S&, const auto& r, ResultSink& out) {
+                                         r.netlink ? out.null() : out.integer(r.refcount);
+                                       }};
+template <typename S>
+inline constexpr Column<S> pointer = {
+    "pointer", Affinity::kText, kNotPushed,
+    "Kernel address of the socket as printed (%pK: hashed, or zeros under kptr_restrict). Opaque "
+    "text. NULL from netlink (it gives a cookie instead).",
+    [](const S&, const auto& r, ResultSink& out) {
+      r.netlink ? out.null() : out.text(r.pointer.view());
+    }};
+
+// The socket-memory columns of both tables (`ss -m`: skmem:(r,rb,t,tb,f,w,o,bl,d)).
+template <typename S>
+constexpr std::array<Column<S>, 8> memory_columns() {
+  return {
+      skmem<S, SK_MEMINFO_RMEM_ALLOC>("rmem_alloc", "Receive memory in use, bytes (skmem 'r')."),
+      skmem<S, SK_MEMINFO_RCVBUF>("rcvbuf", "Receive buffer limit, bytes (skmem 'rb')."),
+      skmem<S, SK_MEMINFO_WMEM_ALLOC>("wmem_alloc", "Send memory in flight, bytes (skmem 't')."),
+      skmem<S, SK_MEMINFO_SNDBUF>("sndbuf", "Send buffer limit, bytes (skmem 'tb')."),
+      skmem<S, SK_MEMINFO_FWD_ALLOC>("fwd_alloc", "Memory reserved ahead, bytes (skmem 'f')."),
+      skmem<S, SK_MEMINFO_WMEM_QUEUED>("wmem_queued", "Send memory queued, bytes (skmem 'w')."),
+      skmem<S, SK_MEMINFO_OPTMEM>("optmem",
+                                  "Option memory (ancillary data, filters), bytes (skmem 'o')."),
+      skmem<S, SK_MEMINFO_BACKLOG>("backlog_bytes",
+                                   "Bytes in the socket backlog queue (skmem 'bl': packets that "
+                                   "arrived while the socket was locked)."),
+  };
 }
 
 template <typename S>

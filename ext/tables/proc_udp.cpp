@@ -23,69 +23,52 @@ using UdpSource = DiagInetSource<UdpRow, Udp>;
 using C = Column<UdpSource>;
 using Row = UdpSource::Row;
 
-constexpr std::array kColumns = {
-    with_doc(inet_columns::family<UdpSource>, "'inet' (a line of net/udp) or 'inet6' (net/udp6)."),
-    inet_columns::local_address<UdpSource>,
-    inet_columns::local_port<UdpSource>,
-    inet_columns::remote_address<UdpSource>,
-    inet_columns::remote_port<UdpSource>,
-    inet_columns::st<UdpSource>,
-    with_doc(inet_columns::state<UdpSource>,
-             "'CLOSE' (st 7) for an unconnected socket — UDP has no LISTEN: a bound, unconnected "
-             "socket receiving from anyone is CLOSE — or 'ESTABLISHED' (st 1) for one connect()ed "
-             "to a peer. Another number prints as its decimal text."),
-    with_doc(inet_columns::tx_queue<UdpSource>,
-             "Bytes of send-buffer memory in use (sk_wmem_alloc, skb overhead included). Source: "
-             "tx_queue."),
-    with_doc(inet_columns::rx_queue<UdpSource>,
-             "Bytes of receive-buffer memory in use (udp_rqueue_get: queued datagrams, skb "
-             "overhead included). Source: rx_queue."),
-    with_doc(inet_columns::uid<UdpSource>,
-             "Owner's user id, mapped into the reader's user namespace."),
-    socket_columns::inode<UdpSource>,
-    socket_columns::netns<UdpSource>,
-    socket_columns::netns_name<UdpSource>,
-    C{"bucket", Affinity::kInteger, kNotPushed,
-      "The 'sl' column: the socket's hash bucket (sockets bound to ports that hash alike share "
-      "it). Not a key. NULL from netlink.",
-      [](const UdpSource&, const Row& r, ResultSink& out) {
-        r.netlink ? out.null() : out.integer(r.slot);
-      }},
-    C{"refcount", Affinity::kInteger, kNotPushed, "Socket reference count. NULL from netlink.",
-      [](const UdpSource&, const Row& r, ResultSink& out) {
-        r.netlink ? out.null() : out.integer(r.refcount);
-      }},
-    C{"pointer", Affinity::kText, kNotPushed,
-      "Kernel address of the socket as printed (%pK: hashed, or zeros under kptr_restrict). "
-      "Opaque text. NULL from netlink.",
-      [](const UdpSource&, const Row& r, ResultSink& out) {
-        r.netlink ? out.null() : out.text(r.pointer.view());
-      }},
-    C{"drops", Affinity::kInteger, kNotPushed,
-      "Datagrams dropped on receive (sk_drops: receive buffer full, checksum or filter "
-      "failures; netlink: SK_MEMINFO_DROPS, the same counter).",
-      [](const UdpSource& s, const Row& r, ResultSink& out) {
-        if (r.netlink) return skmem_value(s.extra(r), SK_MEMINFO_DROPS, out);
-        out.integer(r.drops);
-      }},
-    diag_columns::source<UdpSource>,
-    // ---- from sock_diag only (NULL from /proc text) ----------------------
-    diag_columns::skmem<UdpSource, SK_MEMINFO_RMEM_ALLOC>(
-        "rmem_alloc", "Receive memory in use, bytes (skmem 'r'; what rx_queue shows)."),
-    diag_columns::skmem<UdpSource, SK_MEMINFO_RCVBUF>("rcvbuf",
-                                                      "Receive buffer limit, bytes (skmem 'rb')."),
-    diag_columns::skmem<UdpSource, SK_MEMINFO_WMEM_ALLOC>(
-        "wmem_alloc", "Send memory in flight, bytes (skmem 't')."),
-    diag_columns::skmem<UdpSource, SK_MEMINFO_SNDBUF>("sndbuf",
-                                                      "Send buffer limit, bytes (skmem 'tb')."),
-    diag_columns::skmem<UdpSource, SK_MEMINFO_FWD_ALLOC>(
-        "fwd_alloc", "Memory reserved ahead, bytes (skmem 'f')."),
-    diag_columns::skmem<UdpSource, SK_MEMINFO_OPTMEM>(
-        "optmem", "Option memory (ancillary data, filters), bytes (skmem 'o')."),
-    diag_columns::skmem<UdpSource, SK_MEMINFO_BACKLOG>("backlog_bytes",
-                                                       "Bytes in the socket backlog (skmem 'bl')."),
-    diag_columns::cgroup_id<UdpSource>,
-};
+constexpr auto kColumns = concat(
+    std::to_array<C>({
+        with_doc(inet_columns::family<UdpSource>,
+                 "'inet' (a line of net/udp) or 'inet6' (net/udp6)."),
+        inet_columns::local_address<UdpSource>,
+        inet_columns::local_port<UdpSource>,
+        inet_columns::remote_address<UdpSource>,
+        inet_columns::remote_port<UdpSource>,
+        inet_columns::st<UdpSource>,
+        with_doc(
+            inet_columns::state<UdpSource>,
+            "'CLOSE' (st 7) for an unconnected socket — UDP has no LISTEN: a bound, unconnected "
+            "socket receiving from anyone is CLOSE — or 'ESTABLISHED' (st 1) for one connect()ed "
+            "to a peer. Another number prints as its decimal text."),
+        with_doc(
+            inet_columns::tx_queue<UdpSource>,
+            "Bytes of send-buffer memory in use (sk_wmem_alloc, skb overhead included). Source: "
+            "tx_queue."),
+        with_doc(inet_columns::rx_queue<UdpSource>,
+                 "Bytes of receive-buffer memory in use (udp_rqueue_get: queued datagrams, skb "
+                 "overhead included). Source: rx_queue."),
+        with_doc(inet_columns::uid<UdpSource>,
+                 "Owner's user id, mapped into the reader's user namespace."),
+        socket_columns::inode<UdpSource>,
+        socket_columns::netns<UdpSource>,
+        socket_columns::netns_name<UdpSource>,
+        C{"bucket", Affinity::kInteger, kNotPushed,
+          "The 'sl' column: the socket's hash bucket (sockets bound to ports that hash alike share "
+          "it). Not a key. NULL from netlink.",
+          [](const UdpSource&, const Row& r, ResultSink& out) {
+            r.netlink ? out.null() : out.integer(r.slot);
+          }},
+        diag_columns::refcount<UdpSource>,
+        diag_columns::pointer<UdpSource>,
+        C{"drops", Affinity::kInteger, kNotPushed,
+          "Datagrams dropped on receive (sk_drops: receive buffer full, checksum or filter "
+          "failures; netlink: SK_MEMINFO_DROPS, the same counter).",
+          [](const UdpSource& s, const Row& r, ResultSink& out) {
+            if (r.netlink) return skmem_value(s.extra(r), SK_MEMINFO_DROPS, out);
+            out.integer(r.drops);
+          }},
+        diag_columns::source<UdpSource>,
+        // ---- from sock_diag only (NULL from /proc text) ----------------------
+        diag_columns::cgroup_id<UdpSource>,
+    }),
+    diag_columns::memory_columns<UdpSource>());
 
 struct Udp {
   static constexpr const char* kTable = "proc_udp";
@@ -105,7 +88,7 @@ struct Udp {
   static constexpr uint8_t kIpProtocol = IPPROTO_UDP;
   static constexpr uint64_t kSkmem =
       used_mask(kColumns, std::array{"drops", "rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf",
-                                     "fwd_alloc", "optmem", "backlog_bytes"});
+                                     "fwd_alloc", "wmem_queued", "optmem", "backlog_bytes"});
   static constexpr uint64_t kExtras = kSkmem | used_mask(kColumns, std::array{"cgroup_id"});
   static uint8_t extensions(const Request& r) {
     return (r.columns_used & kSkmem) ? diag_ext(INET_DIAG_SKMEMINFO) : 0;
