@@ -402,6 +402,53 @@ def files_commands(b, pid):
     ]
 
 
+# Issue 10: the sources of proc_tcp (sock_diag by default, /proc text with
+# source='proc') against the floors and the peers asked the same question.
+SOURCES_JOIN = ("SELECT f.pid, f.fd, t.state, t.local_port, t.remote_port "
+                "FROM proc_tcp t JOIN proc_fd f ON f.inode = t.inode")
+
+
+def sources_commands(b):
+    return [
+        ("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
+        ("floor fdwalk", b.bins["fdwalk"]),
+        ("proctab listening", b.sql("SELECT local_address, local_port FROM proc_tcp "
+                                    "WHERE state = 'LISTEN'")),
+        ("proctab count", b.sql("SELECT count(*) FROM proc_tcp")),
+        ("proctab owner join", b.sql(SOURCES_JOIN)),
+        ("proctab listeners owners", b.sql(
+            "SELECT f.pid, f.fd, t.local_address, t.local_port FROM proc_tcp t "
+            "JOIN proc_fd f ON f.inode = t.inode WHERE t.state = 'LISTEN'")),
+        ("proctab tcp_info", b.sql("SELECT local_port, remote_port, rtt_us, snd_cwnd, "
+                                   "total_retrans, bytes_acked, delivery_rate FROM proc_tcp")),
+        ("ss -tin", "ss -tin"),
+        ("psutil", "/usr/bin/python3 " + os.path.join(HERE, "peer_psutil.py")),
+        ("ss -tanp", "ss -tanp"),
+        ("proctab scan source=proc", b.sql(
+            "CREATE VIRTUAL TABLE temp.t USING proc_tcp(source='proc'); "
+            "SELECT count(*) FROM t")),
+    ]
+
+
+def sources_report(r):
+    """The issue-10 figures: (label, measured ratio, target op, target)."""
+    med = {k: v["median"] for k, v in r.items()}
+    floors = med["floor cat"] + med["floor fdwalk"]
+    return [
+        ("`state = 'LISTEN'` / cat", med["proctab listening"] / med["floor cat"], "<=", 0.1),
+        ("`count(*)` / cat", med["proctab count"] / med["floor cat"], "<=", 0.85),
+        ("owner join / (cat + readlink walk)", med["proctab owner join"] / floors, "<=", 0.6),
+        ("listeners with owners / (cat + readlink walk)",
+         med["proctab listeners owners"] / floors, "<=", 0.3),
+        ("rtt, cwnd, retrans, bytes_acked, delivery_rate / `ss -tin`",
+         med["proctab tcp_info"] / med["ss -tin"], "<=", 0.5),
+        ("psutil / owner join", med["psutil"] / med["proctab owner join"], ">=", 4),
+        ("`ss -tanp` / owner join", med["ss -tanp"] / med["proctab owner join"], ">=", 8),
+        ("`source='proc'` scan / cat", med["proctab scan source=proc"] / med["floor cat"],
+         "<=", 1.15),
+    ]
+
+
 def floor_commands(b):
     return [
         ("floor cat", "cat /proc/net/tcp /proc/net/tcp6"),
@@ -426,6 +473,42 @@ def find_socket_inode(pid):
         if m:
             return int(m.group(1))
     raise RuntimeError("no socket in pid %d" % pid)
+
+
+def unix_suite(b, n):
+    """proc_unix over UNIX_DIAG against /proc/net/unix text and ss -xa, with N
+    UNIX sockets held by bench/unix_holder.py processes (quick sanity numbers:
+    issue 10's proc_unix case)."""
+    holder = os.path.join(HERE, "unix_holder.py")
+    sockdir = tempfile.mkdtemp(prefix="proctab-bench-unix-")
+    procs, held = [], 0
+    try:
+        k = max(1, math.ceil(n / 8000))
+        for i in range(k):
+            p, words = spawn_ready([sys.executable, holder, str(i), str(n // k), sockdir])
+            procs.append(p)
+            held += int(words[0])
+        log("unix holders: %d processes, %d UNIX sockets" % (k, held))
+
+        def q(source, where=""):
+            return b.sql("CREATE VIRTUAL TABLE temp.u USING proc_unix(source='%s'); "
+                         "SELECT count(*), count(path) FROM u%s" % (source, where))
+        cmds = [
+            ("floor cat unix", "cat /proc/net/unix"),
+            ("ss -xa", "ss -xaH"),
+            ("proctab unix netlink", q("netlink")),
+            ("proctab unix proc", q("proc")),
+            ("proctab unix listening netlink", q("netlink", " WHERE listening")),
+            ("proctab unix listening proc", q("proc", " WHERE listening")),
+            ("proctab unix peers netlink",
+             b.sql("SELECT count(*) FROM proc_unix a JOIN proc_unix p ON p.inode = a.peer_inode")),
+        ]
+        res = b.hyperfine(cmds, "unix")
+        res["_sockets"] = held
+        return res
+    finally:
+        stop(procs)
+        shutil.rmtree(sockdir, ignore_errors=True)
 
 
 def full_suite(b, holders):
@@ -470,6 +553,13 @@ def full_suite(b, holders):
             raise RuntimeError("%s returned no rows" % name)
     # 8. the lsof / lslocks questions, each beside the tool that answers it
     res["files"] = b.hyperfine(files_commands(b, holders.pids()[0]), "files")
+    # 9. issue 10: sock_diag against /proc text, the floors and the peers
+    res["sources"] = b.hyperfine(sources_commands(b), "sources")
+    for name in ("proctab listening", "proctab owner join", "proctab tcp_info"):
+        if not res["sources"][name]["rows"]:
+            raise RuntimeError("%s returned no rows" % name)
+    # 10. proc_unix: netlink vs /proc text vs ss -xa
+    res["unix"] = unix_suite(b, b.args.unix_sockets)
     # 4. one process, with few and with many other processes alive
     target, _ = spawn_ready([b.bins["sleeper"], "1"])
     try:
@@ -635,6 +725,12 @@ def report(args, info, main, scaling):
     for name in s.get("files", {}):
         row("8. lsof questions: " + name, s["files"][name])
     L.append("")
+    for name in ("proctab unix netlink", "proctab unix proc", "floor cat unix", "ss -xa",
+                 "proctab unix listening netlink", "proctab unix listening proc",
+                 "proctab unix peers netlink"):
+        if name in s.get("unix", {}):
+            row("10. proc_unix (%d UNIX sockets): %s" % (s["unix"]["_sockets"], name),
+                s["unix"][name])
     L.append("CPU ms = user + system time of the command (hyperfine's means): less "
              "sensitive than wall time to other load on the machine.")
     L.append("")
@@ -717,6 +813,9 @@ def report(args, info, main, scaling):
                      f["lsof +L1"]["median"] / f["proctab deleted files"]["median"],
                      f["lslocks"]["median"] / f["proctab locks"]["median"]))
         L.append("")
+    if "unix" in s:
+        L.append(unix_ratios(s["unix"]))
+        L.append("")
     if scaling:
         L.append("## Scaling (join and peers, median ms)")
         L.append("")
@@ -737,7 +836,35 @@ def report(args, info, main, scaling):
         L.append("Rows in /proc/net/tcp* above the sockets held belong to other processes "
                  "(the system, other test runs): they are part of what every tool reads.")
         L.append("")
+    src = main["suite"].get("sources")
+    if src:
+        L.append("## Sources of proc_tcp (issue 10: sock_diag by default, /proc text with "
+                 "source='proc')")
+        L.append("")
+        L.append("| figure | measured | target | |")
+        L.append("| --- | ---: | ---: | --- |")
+        for label, value, op, goal in sources_report(src):
+            L.append("| %s | %.3f | %s %g | %s |" % (label, value, op.replace("<=", "≤")
+                                                      .replace(">=", "≥"), goal,
+                                                      verdict(value, op, goal)))
+        L.append("")
+        L.append("Medians (ms): " + ", ".join("%s %s" % (k, ms(v["median"]))
+                                             for k, v in src.items()))
+        L.append("")
     return "\n".join(L) + "\n"
+
+
+def unix_ratios(u):
+    """The proc_unix ratios (context, issue 10: quick sanity numbers)."""
+    m = {k: v["median"] for k, v in u.items() if isinstance(v, dict)}
+    return ("proc_unix, %d UNIX sockets (10, context): netlink scan / cat /proc/net/unix = %.2f; "
+            "proc scan / cat = %.2f; netlink / ss -xa = %.2f; listening netlink / proc = %.2f; "
+            "peer self-join / netlink scan = %.2f." % (
+                u["_sockets"], m["proctab unix netlink"] / m["floor cat unix"],
+                m["proctab unix proc"] / m["floor cat unix"],
+                m["proctab unix netlink"] / m["ss -xa"],
+                m["proctab unix listening netlink"] / m["proctab unix listening proc"],
+                m["proctab unix peers netlink"] / m["proctab unix netlink"]))
 
 
 def plot(path, scaling, title):
@@ -785,6 +912,10 @@ def main():
                     help="a command whose first run takes longer is timed once, not repeated")
     ap.add_argument("--timeout", type=int, default=300, help="give up on one run after this many seconds")
     ap.add_argument("--others", type=int, default=2000, help="sleeping processes for test 4")
+    ap.add_argument("--unix-sockets", type=int, default=None,
+                    help="UNIX sockets held for the proc_unix case (default 20000)")
+    ap.add_argument("--unix-only", action="store_true",
+                    help="run only the proc_unix case (netlink vs proc vs ss -xa) and print it")
     ap.add_argument("--build-dir", default=os.environ.get("PROCTAB_BUILD_DIR", os.path.join(REPO, "build")))
     ap.add_argument("--no-build", action="store_true", help="use the existing build")
     ap.add_argument("--out", default=None, help="results directory (default bench/results)")
@@ -795,6 +926,7 @@ def main():
         args.others = min(args.others, 200) if args.others == 2000 else args.others
         args.points = "1000,2000" if args.points == "10000,25000,50000,100000" else args.points
         args.out = args.out or os.path.join(HERE, "results", "quick")
+    args.unix_sockets = args.unix_sockets or (2000 if args.quick else 20000)
     args.sockets = args.sockets or 50000
     args.runs = args.runs or 7
     args.out = os.path.abspath(args.out or os.path.join(HERE, "results"))
@@ -818,6 +950,13 @@ def main():
         ext, bins = build(args)
         info = machine_info(args)
         b = Bench(args, ext, bins, workdir)
+        if args.unix_only:
+            u = unix_suite(b, args.unix_sockets)
+            for name, r in sorted((k, v) for k, v in u.items() if isinstance(v, dict)):
+                print("%-32s median %8.2f ms  rows %s" % (name, 1e3 * r["median"],
+                                                            " ".join(r.get("output", []))))
+            print(unix_ratios(u))
+            return
         t0 = time.time()
         scaling = {}
         holders = Holders(bins["holder"], args.sockets)

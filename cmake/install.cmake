@@ -35,6 +35,7 @@ install(CODE "
   set(PROCTAB_PC_LIBDIR \"${CMAKE_INSTALL_LIBDIR}\")
   set(PROCTAB_PC_INCLUDEDIR \"${CMAKE_INSTALL_INCLUDEDIR}\")
   set(PROCTAB_VERSION \"${PROJECT_VERSION}\")
+  set(PROCTAB_PC_REQUIRES \"${PROCTAB_PC_REQUIRES}\")
   configure_file(\"${CMAKE_CURRENT_SOURCE_DIR}/cmake/proctab.pc.in\" \"${CMAKE_BINARY_DIR}/install/proctab.pc\" @ONLY)
 ")
 install(FILES ${CMAKE_BINARY_DIR}/install/proctab.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
@@ -61,8 +62,12 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libsqlite3-0 (>= 3.38), sqlite3")
 # proc_fd's BPF source adds none: its light skeleton needs only the kernel
 # (cmake/bpf.cmake).
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libsqlite3-dev, pkg-config")
-
+# libmnl0: the sock_diag source of the socket tables (dpkg-shlibdeps finds it
+# too; named here so a package built without shlibdeps still declares it).
+if(PROCTAB_HAVE_LIBMNL)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CPACK_DEBIAN_PACKAGE_DEPENDS}, libmnl0")
+endif()
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libsqlite3-dev, libmnl-dev, pkg-config")
 find_program(PROCTAB_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(PROCTAB_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

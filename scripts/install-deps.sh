@@ -4,12 +4,12 @@
 set -euo pipefail
 step=${1:-build}
 case "$step" in
-  build) packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 clang bpftool libbpf-dev) ;;
-  test)  packages=(cmake g++ make pkg-config libsqlite3-dev sqlite3 clang bpftool libbpf-dev catch2 iproute2 python3 python3-psutil lsof
+  build) packages=(cmake g++ make pkg-config libsqlite3-dev libmnl-dev sqlite3 clang bpftool libbpf-dev) ;;
+  test)  packages=(cmake g++ make pkg-config libsqlite3-dev libmnl-dev sqlite3 clang bpftool libbpf-dev catch2 iproute2 python3 python3-psutil lsof
                    dpkg-dev file valgrind) ;;
   node)  packages=() ;;
-  fuzz)  packages=(cmake make pkg-config libsqlite3-dev clang libclang-rt-14-dev python3) ;;
-  bench) packages=(cmake g++ make gcc libsqlite3-dev sqlite3 hyperfine python3 python3-psutil
+  fuzz)  packages=(cmake make pkg-config libsqlite3-dev libmnl-dev clang libclang-rt-14-dev python3) ;;
+  bench) packages=(cmake g++ make gcc libsqlite3-dev libmnl-dev sqlite3 hyperfine python3 python3-psutil
                    python3-matplotlib iproute2 net-tools lsof time) ;;
   *) echo "usage: $0 build|test|bench|node|fuzz" >&2; exit 2 ;;
 esac

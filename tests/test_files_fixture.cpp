@@ -239,7 +239,7 @@ TEST_CASE("etc='...': arguments and errors", "[accounts][fixture]") {
   Db db;
   // A table that reads no etc file has no etc argument, and the etc tables no root.
   CHECK_THAT(db.error_of("CREATE VIRTUAL TABLE temp.t USING proc_tcp(etc='/etc')"),
-             Catch::Contains("unknown argument 'etc' (known keys: root, netns_dir)"));
+             Catch::Contains("unknown argument 'etc' (known keys: root, netns_dir, source)"));
   CHECK_THAT(db.error_of("CREATE VIRTUAL TABLE temp.t USING etc_passwd(root='/proc')"),
              Catch::Contains("unknown argument 'root' (known keys: etc)"));
   CHECK_THAT(db.error_of("CREATE VIRTUAL TABLE temp.t USING proc_process(etc='/etc', etc='/x')"),

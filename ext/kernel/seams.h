@@ -6,6 +6,7 @@
 
 #include "kernel/procfs.h"
 #include "kernel/task_file.h"
+#include "kernel/sock_diag.h"
 
 namespace proctab {
 
@@ -14,6 +15,9 @@ struct Seams {
   ProcFsFactory procfs = default_procfs;
   // The BPF task_file iterator (proc_fd's 'bpf' source).
   TaskFileFactory task_file = default_task_file;
+  // Makes the NETLINK_SOCK_DIAG socket of a network namespace (null: this
+  // build has no netlink support): proc_tcp, proc_udp, proc_unix.
+  SockDiagFactory sock_diag = default_sock_diag;
 };
 
 }  // namespace proctab

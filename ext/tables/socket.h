@@ -50,6 +50,9 @@ class SocketFiles {
       : dir_(fs, std::move(named)), fs_(fs), table_(table) {}
 
   ProcFs& fs() const { return *fs_; }
+  // The namespaces of the root: for a source that reads them itself
+  // (sock_diag enters them through with_namespace).
+  NetnsDirectory& directory() const { return dir_; }
   // The names of the named namespaces (read on first use).
   const NetnsNames& names() const { return dir_.names(); }
 
@@ -256,10 +259,12 @@ inline constexpr Column<S> drops = {
 //   static bool parse_line(std::string_view line, int family, Parsed& row);
 //   static constexpr int kFamily, kNetns;     the columns the source reads less for
 //   static constexpr Plan kPlan;
-template <typename Parsed, typename Protocol>
+// `RowType`: a row derived from SocketRow<Parsed> (the sock_diag source adds
+// fields of its own: tables/inet_diag_source.h).
+template <typename Parsed, typename Protocol, typename RowType = SocketRow<Parsed>>
 class InetSource {
  public:
-  using Row = SocketRow<Parsed>;
+  using Row = RowType;
   using Config = SocketConfig;
 
   static Config configure(const TableDef& def, const TableArgs& args) {
@@ -270,6 +275,7 @@ class InetSource {
   explicit InetSource(const Config& config) : files_(config.fs, config.named, Protocol::kTable) {}
 
   std::optional<std::string> netns_name(uint64_t ns) const { return files_.names().name(ns); }
+  SocketFiles& files() { return files_; }
 
   // `family = 'inet'` reads no tcp6; `netns = N` only namespace N.
   void load(const Request& request, Rows<Row>& rows) {
