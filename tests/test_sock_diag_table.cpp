@@ -475,6 +475,33 @@ TEST_CASE("sock_diag: tcp_info columns agree with ss -tinHeO", "[sock_diag][live
   }
 }
 
+TEST_CASE(
+    "sock_diag: a request sock's uid is its listener's, also when loaded by a cursor "
+    "that did not read uid",
+    "[sock_diag][live]") {
+  live::SynRecv s = live::make_syn_recv(live::Family::IPv4);
+  const std::string p = std::to_string(s.listen_ep.port);
+  const std::string uid = std::to_string(geteuid());
+  Db db;
+  // Wait until the handshake is held as a request sock.
+  for (int i = 0; i < 50 && db.scalar("SELECT count(*) FROM proc_tcp WHERE state = 'SYN_RECV' "
+                                      "AND local_port = " +
+                                      p) != "1";
+       ++i) {
+    usleep(20 * 1000);
+  }
+  CHECK(db.scalar("SELECT uid FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port = " + p) ==
+        uid);
+  // The first subquery loads the request row without uid (no listener in
+  // its dump), the second reads uid from the same snapshot.
+  CHECK(db.query("SELECT (SELECT count(*) FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port "
+                 "= " +
+                 p + "), (SELECT uid FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port = " + p +
+                 ")") == Rows{{"1", uid}});
+  db.exec("CREATE VIRTUAL TABLE temp.t USING proc_tcp(source='proc')");
+  CHECK(db.scalar("SELECT uid FROM t WHERE state = 'SYN_RECV' AND local_port = " + p) == uid);
+}
+
 TEST_CASE("sock_diag: listeners' tcp_info: pacing_rate unlimited is NULL, no rtt yet",
           "[sock_diag][live]") {
   live::Fd l = live::listen_on(live::Family::IPv4);

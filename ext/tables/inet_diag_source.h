@@ -251,6 +251,7 @@ class DiagInetSource {
     // LISTEN sockets' uids by (family, address, port): inet_diag sends uid 0
     // for a request sock, /proc text the uid of its listener.
     std::unordered_map<std::string, uint32_t> listener_uid;
+    std::vector<uint32_t> pending_uid;  // request rows whose listener was not loaded yet
   };
 
   static std::string listener_key(uint8_t family, const uint8_t* addr, uint16_t port) {
@@ -377,19 +378,24 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
       passes.emplace_back(state.touched[f] | states, std::string());
     } else {
       const uint32_t need = states & ~state.complete[f];
-      if (need == 0) continue;
-      std::string code = port_bytecode(local ? *local : std::vector<uint16_t>{},
-                                       remote ? *remote : std::vector<uint16_t>{});
       // A request sock's uid is its listener's: when the statement reads
-      // uid, load the listeners first (one walk of the listening hash; on
-      // the wanted local ports only, since a remote-port filter would drop
-      // them), unless they are loaded already.
-      if (Protocol::kRequestSocks && request.uses(Protocol::kUid) && (need & 1u << 3) &&
-          !(state.complete[f] & 1u << 10)) {
-        passes.emplace_back(1u << 10,
-                            local ? port_bytecode(*local, std::vector<uint16_t>{}) : std::string());
+      // uid, load the listeners first (one walk of the listening hash),
+      // unless they are loaded already. On the wanted local ports only
+      // (a remote-port filter would drop them), unless request rows of an
+      // earlier cursor are still waiting for theirs.
+      const bool listeners = Protocol::kRequestSocks && request.uses(Protocol::kUid) &&
+                             !(state.complete[f] & 1u << 10) &&
+                             ((need & 1u << 3) || !state.pending_uid.empty());
+      if (need == 0 && !listeners) continue;
+      if (listeners) {
+        passes.emplace_back(1u << 10, local && state.pending_uid.empty()
+                                          ? port_bytecode(*local, std::vector<uint16_t>{})
+                                          : std::string());
       }
-      passes.emplace_back(need, std::move(code));
+      if (need) {
+        passes.emplace_back(need, port_bytecode(local ? *local : std::vector<uint16_t>{},
+                                                remote ? *remote : std::vector<uint16_t>{}));
+      }
     }
     for (const auto& [dump_states, bytecode] : passes) {
       const uint8_t dump_ext = static_cast<uint8_t>(ext | state.ext[f]);
@@ -419,6 +425,9 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
         while (extras_.size() > extras_before) extras_.pop_back();
         for (uint64_t c : added) state.by_cookie.erase(c);
         added.clear();
+        while (!state.pending_uid.empty() && state.pending_uid.back() >= rows_before) {
+          state.pending_uid.pop_back();
+        }
       };
       const int err = diag->dump(
           combined ? kTcpDiagGetSock : SOCK_DIAG_BY_FAMILY, req,
@@ -442,6 +451,7 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
                                            row.uid);
               } else if (m.state == 3 && !m.has_shutdown) {
                 row.uid = request_uid(state, row);
+                if (row.uid == kUnknownUid) state.pending_uid.push_back(index);
               }
               state.by_cookie.emplace(m.cookie, index);
               added.push_back(m.cookie);
@@ -486,6 +496,15 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
                     "): " + strerror(err));
       }
       state.any_rows = true;  // from now on a fallback to text could list a socket twice
+      if ((dump_states & 1u << 10) && !state.pending_uid.empty()) {
+        // Listeners arrived: the request rows loaded before them get their uid.
+        std::vector<uint32_t> still;
+        for (uint32_t i : state.pending_uid) {
+          rows[i].uid = request_uid(state, rows[i]);
+          if (rows[i].uid == kUnknownUid) still.push_back(i);
+        }
+        state.pending_uid.swap(still);
+      }
       state.touched[f] |= dump_states;
       if (bytecode.empty()) state.complete[f] |= dump_states;
       state.ext[f] = dump_ext;
