@@ -9,7 +9,7 @@ case "$step" in
                    dpkg-dev file valgrind) ;;
   node)  packages=() ;;
   fuzz)  packages=(cmake make pkg-config libsqlite3-dev libmnl-dev clang libclang-rt-14-dev python3) ;;
-  bench) packages=(cmake g++ make gcc libsqlite3-dev libmnl-dev sqlite3 hyperfine python3 python3-psutil
+  bench) packages=(cmake g++ make gcc pkg-config libsqlite3-dev libmnl-dev clang bpftool libbpf-dev sqlite3 hyperfine python3 python3-psutil
                    python3-matplotlib iproute2 net-tools lsof time) ;;
   *) echo "usage: $0 build|test|bench|node|fuzz" >&2; exit 2 ;;
 esac
