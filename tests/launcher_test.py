@@ -83,7 +83,7 @@ with socket.socket() as listener, socket.socket(socket.AF_INET, socket.SOCK_DGRA
     check(len(views) >= 4, f"sql/osquery.sql has its views ({views})")
     for v in views:
         check(re.search(rf"^  {v} +\S", r.stdout, re.M) is not None, f"--help lists the view {v} with a line")
-    check("proctab columns proc_tcp" in r.stdout and "PRAGMA table_info" in r.stdout,
+    check("proctab columns proc_tcp" in r.stdout and "PRAGMA table_xinfo" in r.stdout,
           "--help says how to see a table's columns")
     check("state = 'LISTEN'" in r.stdout, "--help shows states in upper case")
 
@@ -92,6 +92,9 @@ with socket.socket() as listener, socket.socket(socket.AF_INET, socket.SOCK_DGRA
     check(len(rows) > 10 and {"column": "state", "type": "TEXT"}.items() <= next(
         (x for x in rows if x["column"] == "state"), {}).items() and all(x["meaning"] for x in rows),
           "columns proc_tcp lists every column with its type and meaning")
+    check({"column": "source", "type": "TEXT HIDDEN"}.items() <= next(
+        (x for x in rows if x["column"] == "source"), {}).items(),
+          "columns proc_tcp lists the HIDDEN source column too")
     r = run("columns", "no_such_table")
     check(r.returncode == 2 and "no table or view named 'no_such_table'" in r.stderr, "columns of an unknown table")
 

@@ -466,6 +466,15 @@ TEST_CASE("source='...': one of the table's sources, 'auto' by default", "[args]
                                      proctab::Seams{});
   };
   CHECK(parse({}).source == "auto");
+  // One spelling of a root: '/proc/' and '//proc' are the live /proc (its
+  // kernel sources and named namespaces), as '/proc' is.
+  for (const char* root : {"root='/proc/'", "root='//proc'", "root='/proc//'"}) {
+    proctab::TableArgs a = parse({root});
+    CHECK(a.root == "/proc");
+    CHECK(a.netns_dir == "/run/netns");
+  }
+  CHECK(parse({"root='/'"}).root == "/");
+  CHECK(parse({"root='/host//proc/'"}).root == "/host/proc");
   CHECK(parse({"source='proc'"}).source == "proc");
   CHECK(parse({" source = \"netlink\" ", "root='/proc'"}).source == "netlink");
   auto error = [&](std::vector<const char*> user) -> std::string {

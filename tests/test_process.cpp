@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "parse/process.h"
-#include "text/scan.h"
 #include "test_support.h"
+#include "text/scan.h"
 
 using proctab::format_cmdline;
 using proctab::parse_btime;
@@ -310,14 +310,15 @@ TEST_CASE("proc_process pushdown: pid = X reads only that process", "[process][f
   uint64_t files = f.counts.files_read(), dirs = f.counts.dirs_listed(),
            links = f.counts.links_read();
   CHECK(f.db->scalar("SELECT name FROM p WHERE pid = 200") == "defunct");
-  CHECK(f.counts.files_read() - files == 1);  // 200/stat only
+  // 200/status (is it a process, not a thread? its Tgid), then 200/stat.
+  CHECK(f.counts.files_read() - files == 2);
   CHECK(f.counts.dirs_listed() - dirs == 0);  // no listing of the root
   CHECK(f.counts.links_read() - links == 0);
 
   files = f.counts.files_read();
   CHECK(f.db->scalar("SELECT group_concat(pid) FROM p WHERE pid IN (100, 200, 400, 999)") ==
         "100,200");
-  CHECK(f.counts.files_read() - files == 4);  // a stat attempt each; 400 and 999 fail
+  CHECK(f.counts.files_read() - files == 8);  // a status and a stat attempt each; 400, 999 fail
   CHECK(f.counts.dirs_listed() - dirs == 0);
 
   // A join on pid: each process read once per statement, whichever side.
@@ -345,7 +346,8 @@ TEST_CASE("proc_process reads status, cmdline and links only when used", "[proce
   files = f.counts.files_read();
   CHECK(f.db->query("SELECT uid, euid, gid, egid, uid FROM p WHERE pid = 100") ==
         Rows{{"1000", "1001", "50", "51", "1000"}});
-  CHECK(f.counts.files_read() - files == 2);  // stat, status once for all five columns
+  // The Tgid check's status, stat, status once for all five columns.
+  CHECK(f.counts.files_read() - files == 3);
   CHECK(f.counts.links_read() - links == 0);
 
   CHECK(f.db->query("SELECT exe, netns FROM p WHERE pid = 100") ==

@@ -66,6 +66,19 @@ std::string source_value(const TableDef& def, std::string value) {
               value + "')");
 }
 
+// One spelling per directory: repeated and trailing slashes dropped, so
+// root='/proc/' and root='//proc' are the live /proc (its kernel sources,
+// its named namespaces) exactly as root='/proc' is.
+std::string normal_path(std::string path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '/' && !out.empty() && out.back() == '/') continue;
+    out.push_back(c);
+  }
+  if (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 TableArgs parse_table_args(const TableDef& def, int argc, const char* const* argv,
@@ -102,7 +115,7 @@ TableArgs parse_table_args(const TableDef& def, int argc, const char* const* arg
     }
     std::string value = path_value(def, key, unquote(def, key, raw));
     if (bit == kArgRoot) {
-      args.root = std::move(value);
+      args.root = normal_path(std::move(value));
     } else if (bit == kArgNetnsDir) {
       args.netns_dir = std::move(value);
       args.netns_dir_given = true;

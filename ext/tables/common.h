@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/table.h"
@@ -45,18 +46,31 @@ class EtcRoot {
 // getpwuid's files backend answers); empty if the file cannot be read.
 std::unordered_map<uint32_t, std::string> read_user_names(ProcFs* etc);
 
-// Hands read(pid) each pid a `pid =` / `pid IN (...)` constraint names, or
+// False if <root>/<pid> is a thread that leads no thread group: /proc
+// answers /proc/TID of any thread although it lists only processes, and a
+// table must not show a thread as a second process with the same files.
+// Read from status's Tgid line; true when that cannot be told (no status,
+// no Tgid line: a fixture), so nothing a reader may see is dropped.
+bool leads_thread_group(ProcFs& fs, int32_t pid);
+
+// Hands read(pid) each pid a `pid =` / `pid IN (...)` constraint names (each
+// a process: thread ids are skipped, see leads_thread_group), or
 // without one every pid of the root in ascending (ps) order, unless that walk
 // is done already (`complete`, which it then sets): how the per-process
 // tables (proc_process, proc_maps) fill their snapshots. Throws
 // Error("<table>: ...") if the root cannot be listed.
+// `read_already`: the pids read before (no second read, and no thread check:
+// a join probing the same pid per outer row pays for it once).
 template <typename Read>
-void for_requested_pids(ProcFs& fs, const Constraint* pid, bool& complete, const char* table,
+void for_requested_pids(ProcFs& fs, const Constraint* pid, bool& complete,
+                        const std::unordered_set<int32_t>& read_already, const char* table,
                         Read&& read) {
   IntSet pids(pid);
   if (pids.active()) {
+    if (complete) return;  // every process is in the snapshot already
     for (int64_t p : pids.values()) {
-      if (p >= 0 && p <= INT32_MAX) read(static_cast<int32_t>(p));
+      if (p < 0 || p > INT32_MAX || read_already.count(static_cast<int32_t>(p))) continue;
+      if (leads_thread_group(fs, static_cast<int32_t>(p))) read(static_cast<int32_t>(p));
     }
     return;
   }

@@ -10,7 +10,7 @@ DiagMode diag_mode(const TableDef& def, const TableArgs& args) {
   if (args.source == "proc") return DiagMode::kProc;
   // A netlink socket answers for this process's kernel: only the live /proc
   // describes the same sockets.
-  const bool live = args.root == "/proc" || args.root == "/proc/";
+  const bool live = args.root == "/proc";  // normalised by parse_table_args
   if (args.source == "netlink") {
     if (!sock_diag_built()) {
       throw Error(std::string(def.name) +

@@ -187,7 +187,8 @@ constexpr std::array<Column<S>, 8> memory_columns() {
 template <typename S>
 inline constexpr Column<S> cgroup_id = {
     "cgroup_id", Affinity::kInteger, kNotPushed,
-    "cgroup v2 id of the socket's cgroup (the inode of its /sys/fs/cgroup directory; `ss "
+    "cgroup v2 id of the socket's cgroup (the inode of its directory in the cgroup2 mount: "
+    "/sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid layout; `ss "
     "--cgroup`). Full sockets; sent unasked (INET_DIAG_CGROUP_ID).",
     [](const S& s, const auto& r, ResultSink& out) {
       const DiagExtra* e = s.extra(r);

@@ -606,6 +606,12 @@ void FdSource::load(const Request& request, Rows<Row>& rows) {
   IntSet fds(request.find(kFd));
   for (int64_t pid : pids.values()) {
     if (pid < 0 || pid > INT32_MAX) continue;
+    // A thread id's fd directory is its process's: not a process of its own.
+    // (Checked once per pid: a join probing it again finds it listed.)
+    if (!complete_ && !listed_.count(static_cast<int32_t>(pid)) &&
+        !leads_thread_group(*fs_, static_cast<int32_t>(pid))) {
+      continue;
+    }
     if (!fds.active()) {
       load_pid(static_cast<int32_t>(pid), rows);
       continue;

@@ -313,7 +313,7 @@ void ProcessSource::read_process(int32_t pid, Rows<Row>& rows) {
 }
 
 void ProcessSource::load(const Request& request, Rows<Row>& rows) {
-  for_requested_pids(*fs_, request.find(kPid), complete_, "proc_process",
+  for_requested_pids(*fs_, request.find(kPid), complete_, read_, "proc_process",
                      [&](int32_t pid) { read_process(pid, rows); });
 }
 

@@ -41,15 +41,32 @@ bool full(const Row& r) {
 
 // A tcp_info field of a netlink row's extras; NULL for a /proc row, a row
 // that is no full socket, or a field past what the kernel sent.
+//
+// A listener's tcp_info is cut short: tcp_get_info() fills the pacing rates,
+// reordering and snd_cwnd, puts the accept queue and its limit in unacked and
+// sacked, and returns, so every other field is a zero the kernel never
+// measured (ss -ti prints none of them). Those are NULL here.
+bool listener_reports(size_t offset) {
+  constexpr size_t kReported[] = {
+      offsetof(tcp_info, tcpi_state),           offsetof(tcp_info, tcpi_pacing_rate),
+      offsetof(tcp_info, tcpi_max_pacing_rate), offsetof(tcp_info, tcpi_reordering),
+      offsetof(tcp_info, tcpi_snd_cwnd),        offsetof(tcp_info, tcpi_unacked),
+      offsetof(tcp_info, tcpi_sacked)};
+  for (size_t reported : kReported) {
+    if (offset == reported) return true;
+  }
+  return false;
+}
+
 template <typename T>
 const T* info_field(const TcpSource& s, const Row& r, T tcp_info::*field) {
   const DiagExtra* e = s.extra(r);
   if (!e || !full(r) || e->info_len == 0) return nullptr;
   const T& v = e->info.*field;
-  const size_t end = static_cast<size_t>(reinterpret_cast<const char*>(&v) -
-                                         reinterpret_cast<const char*>(&e->info)) +
-                     sizeof v;
-  return end <= e->info_len ? &v : nullptr;
+  const size_t offset = static_cast<size_t>(reinterpret_cast<const char*>(&v) -
+                                            reinterpret_cast<const char*>(&e->info));
+  if (r.st == 10 && !listener_reports(offset)) return nullptr;  // LISTEN
+  return offset + sizeof v <= e->info_len ? &v : nullptr;
 }
 
 template <typename T>
