@@ -1,8 +1,10 @@
 #!/bin/bash
-# The build without the BPF iterator: a fresh tree configured with
-# -DPROCTAB_BPF=OFF says so in one line and builds the module (only the
-# proctab target), which loads and answers proc_fd through the /proc walk;
-# source='bpf' there is an SQL error saying the build lacks BPF. And with
+# The build without the optional kernel sources: a fresh tree configured with
+# -DPROCTAB_BPF=OFF -DPROCTAB_LIBMNL=OFF says so in one line and builds the
+# module (only the proctab target), which loads and answers proc_fd through
+# the /proc walk and the socket tables through /proc text; source='bpf' and
+# source='netlink' there are SQL errors saying what the build lacks. (One tree
+# for both: each full build costs the suite minutes.) And with
 # AUTO, a missing tool is named in one line at configure (pkg-config hidden:
 # libbpf.pc cannot be found), without failing; with ON it fails.
 # usage: build_without_bpf_test.sh SOURCE_DIR WORK_DIR SQLITE3
@@ -12,8 +14,9 @@ dir=$work/no-bpf
 rm -rf "$dir" "$dir-auto" "$dir-on"
 mkdir -p "$work"
 
-echo "== cmake -S . -B $dir -DPROCTAB_BPF=OFF -DPROCTAB_TESTS=OFF"
-cmake -S "$src" -B "$dir" -DPROCTAB_BPF=OFF -DPROCTAB_TESTS=OFF >"$dir.configure.log" 2>&1 ||
+echo "== cmake -S . -B $dir -DPROCTAB_BPF=OFF -DPROCTAB_LIBMNL=OFF -DPROCTAB_TESTS=OFF"
+cmake -S "$src" -B "$dir" -DPROCTAB_BPF=OFF -DPROCTAB_LIBMNL=OFF -DPROCTAB_TESTS=OFF \
+  >"$dir.configure.log" 2>&1 ||
   { cat "$dir.configure.log"; echo "FAIL: configuring with PROCTAB_BPF=OFF failed"; exit 1; }
 n=$(grep -c 'proctab: BPF iterator not built (PROCTAB_BPF=OFF)' "$dir.configure.log" || true)
 [ "$n" = 1 ] || { cat "$dir.configure.log"; echo "FAIL: expected one line saying BPF is off, got $n"; exit 1; }
@@ -30,6 +33,22 @@ case "$err" in
   *"proc_fd: source='bpf': proctab was built without BPF"*) ;;
   *) echo "FAIL: source='bpf' without BPF: $err"; exit 1 ;;
 esac
+out=$("$sqlite3" :memory: -cmd ".load $dir/proctab" \
+  "SELECT (SELECT group_concat(DISTINCT source) FROM proc_tcp), (SELECT count(*) > 0 FROM proc_unix),
+          (SELECT group_concat(DISTINCT source) FROM proc_unix)")
+case "$out" in
+  "proc|1|proc" | "|1|proc") ;;  # no TCP socket at all on the machine: NULL
+  *) echo "FAIL: the socket tables without libmnl: $out"; exit 1 ;;
+esac
+for t in proc_tcp proc_udp proc_unix; do
+  err=$("$sqlite3" :memory: -cmd ".load $dir/proctab" \
+    "CREATE VIRTUAL TABLE n USING $t(source='netlink'); SELECT count(*) FROM n" 2>&1 || true)
+  echo "$err"
+  case "$err" in
+    *"$t"*"source='netlink'"*"no sock_diag support"*) ;;
+    *) echo "FAIL: $t source='netlink' without libmnl: $err"; exit 1 ;;
+  esac
+done
 rm -rf "$dir"
 
 echo "== AUTO with libbpf not found: one line naming it, the configure succeeds"
