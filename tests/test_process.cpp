@@ -166,6 +166,12 @@ TEST_CASE("status: Uid and Gid lines", "[process][parse]") {
   CHECK_FALSE(parse_proc_status("Uid:\t1\t-2\t3\t4\n").uid);
   CHECK_FALSE(parse_proc_status("Uid:\t4294967296\t0\t0\t0\n").uid);
   CHECK_FALSE(parse_proc_status("Name:\tUid:\t1\t2\t3\t4\n").uid);  // not at line start
+  // Tgid: the process a /proc/TID entry belongs to.
+  CHECK(st.tgid == std::nullopt);
+  CHECK(parse_proc_status("Name:\tx\nTgid:\t4321\nPid:\t4322\n").tgid == 4321);
+  CHECK_FALSE(parse_proc_status("Tgid:\t-1\n").tgid);
+  CHECK_FALSE(parse_proc_status("Tgid:\t4294967296\n").tgid);
+  CHECK_FALSE(parse_proc_status("Name:\tTgid:\t1\n").tgid);  // not at line start
   CHECK_FALSE(parse_proc_status("").gid);
 }
 

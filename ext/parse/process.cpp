@@ -113,6 +113,11 @@ ProcStatus parse_proc_status(std::string_view text) {
       status.uid = parse_ids(line.substr(4));
     } else if (line.substr(0, 4) == "Gid:") {
       status.gid = parse_ids(line.substr(4));
+    } else if (line.substr(0, 5) == "Tgid:") {
+      uint32_t tgid;  // dec_as takes unsigned types; a pid is at most INT32_MAX
+      if (text::dec_as(text::trim(line.substr(5)), tgid) && tgid <= INT32_MAX) {
+        status.tgid = static_cast<int32_t>(tgid);
+      }
     }
   }
   return status;

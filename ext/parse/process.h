@@ -48,10 +48,12 @@ bool parse_proc_stat(std::string_view text, ProcStat& out);
 // nullptr for an unknown letter.
 const char* process_state_name(char state);
 
-// Uid: and Gid: lines of /proc/PID/status: real, effective, saved, fs.
+// Uid: and Gid: lines of /proc/PID/status: real, effective, saved, fs; and
+// Tgid:, the thread group a /proc/TID entry belongs to (its process).
 struct ProcStatus {
   std::optional<std::array<int64_t, 4>> uid;
   std::optional<std::array<int64_t, 4>> gid;
+  std::optional<int32_t> tgid;
 };
 
 // Parses /proc/PID/status; a line that does not parse leaves its field empty.

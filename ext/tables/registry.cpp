@@ -4,8 +4,8 @@
 #include <cstring>
 
 #include "parse/passwd.h"
+#include "parse/process.h"
 #include "tables/common.h"
-#include "text/scan.h"
 
 namespace proctab {
 
@@ -87,14 +87,8 @@ bool leads_thread_group(ProcFs& fs, int32_t pid) {
   snprintf(path, sizeof path, "%d/status", pid);
   std::string status;
   if (fs.read_file(fs.root_fd(), path, status) != 0) return true;
-  const size_t at = status.find("\nTgid:");
-  if (at == std::string::npos) return true;
-  std::string_view rest = text::trim(std::string_view(status).substr(at + 6, 16));
-  int64_t tgid = 0;
-  size_t i = 0;
-  for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9'; ++i)
-    tgid = tgid * 10 + (rest[i] - '0');
-  return i == 0 || tgid == pid;
+  const std::optional<int32_t> tgid = parse_proc_status(status).tgid;
+  return !tgid || *tgid == pid;
 }
 
 void device_text(uint32_t major, uint32_t minor, ResultSink& out) {
