@@ -10,6 +10,7 @@
 
 #include "core/table.h"
 #include "core/value_set.h"
+#include "parse/process.h"
 
 namespace proctab {
 
@@ -51,7 +52,9 @@ std::unordered_map<uint32_t, std::string> read_user_names(ProcFs* etc);
 // table must not show a thread as a second process with the same files.
 // Read from status's Tgid line; true when that cannot be told (no status,
 // no Tgid line: a fixture), so nothing a reader may see is dropped.
-bool leads_thread_group(ProcFs& fs, int32_t pid);
+// The status read is handed back in `status` (when it was read) for a table
+// that shows its fields, so it is not read twice.
+bool leads_thread_group(ProcFs& fs, int32_t pid, std::optional<ProcStatus>* status = nullptr);
 
 // Hands read(pid) each pid a `pid =` / `pid IN (...)` constraint names (each
 // a process: thread ids are skipped, see leads_thread_group), or
@@ -59,8 +62,9 @@ bool leads_thread_group(ProcFs& fs, int32_t pid);
 // is done already (`complete`, which it then sets): how the per-process
 // tables (proc_process, proc_maps) fill their snapshots. Throws
 // Error("<table>: ...") if the root cannot be listed.
-// `read_already`: the pids read before (no second read, and no thread check:
-// a join probing the same pid per outer row pays for it once).
+// read(pid, status): `status` is the pid's parsed status file when the
+// thread check read it, else null. `read_already`: the pids read before (no second read, and no
+// thread check: a join probing the same pid per outer row pays for it once).
 template <typename Read>
 void for_requested_pids(ProcFs& fs, const Constraint* pid, bool& complete,
                         const std::unordered_set<int32_t>& read_already, const char* table,
@@ -70,7 +74,10 @@ void for_requested_pids(ProcFs& fs, const Constraint* pid, bool& complete,
     if (complete) return;  // every process is in the snapshot already
     for (int64_t p : pids.values()) {
       if (p < 0 || p > INT32_MAX || read_already.count(static_cast<int32_t>(p))) continue;
-      if (leads_thread_group(fs, static_cast<int32_t>(p))) read(static_cast<int32_t>(p));
+      std::optional<ProcStatus> status;
+      if (leads_thread_group(fs, static_cast<int32_t>(p), &status)) {
+        read(static_cast<int32_t>(p), status ? &*status : nullptr);
+      }
     }
     return;
   }
@@ -79,7 +86,7 @@ void for_requested_pids(ProcFs& fs, const Constraint* pid, bool& complete,
   if (int err = fs.list_pids(all))
     throw Error(std::string(table) + ": " + describe_errno(fs.root(), err));
   std::sort(all.begin(), all.end());
-  for (int32_t p : all) read(p);
+  for (int32_t p : all) read(p, nullptr);
   complete = true;
 }
 

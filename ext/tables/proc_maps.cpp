@@ -224,7 +224,7 @@ void MapsSource::read_process(int32_t pid, Rows<Row>& rows) {
 
 void MapsSource::load(const Request& request, Rows<Row>& rows) {
   for_requested_pids(*fs_, request.find(kPid), complete_, read_, "proc_maps",
-                     [&](int32_t pid) { read_process(pid, rows); });
+                     [&](int32_t pid, const ProcStatus*) { read_process(pid, rows); });
 }
 
 }  // namespace

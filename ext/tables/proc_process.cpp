@@ -314,7 +314,13 @@ void ProcessSource::read_process(int32_t pid, Rows<Row>& rows) {
 
 void ProcessSource::load(const Request& request, Rows<Row>& rows) {
   for_requested_pids(*fs_, request.find(kPid), complete_, read_, "proc_process",
-                     [&](int32_t pid) { read_process(pid, rows); });
+                     [&](int32_t pid, const ProcStatus* status) {
+                       const size_t before = rows.size();
+                       read_process(pid, rows);
+                       // The thread check's status read serves the uid/gid columns.
+                       if (status && rows.size() > before)
+                         rows[rows.size() - 1].status.set(*status);
+                     });
 }
 
 }  // namespace

@@ -82,12 +82,14 @@ std::unordered_map<uint32_t, std::string> read_user_names(ProcFs* etc) {
   return names;
 }
 
-bool leads_thread_group(ProcFs& fs, int32_t pid) {
+bool leads_thread_group(ProcFs& fs, int32_t pid, std::optional<ProcStatus>* status) {
   char path[32];
   snprintf(path, sizeof path, "%d/status", pid);
-  std::string status;
-  if (fs.read_file(fs.root_fd(), path, status) != 0) return true;
-  const std::optional<int32_t> tgid = parse_proc_status(status).tgid;
+  std::string text;
+  if (fs.read_file(fs.root_fd(), path, text) != 0) return true;
+  ProcStatus parsed = parse_proc_status(text);
+  const std::optional<int32_t> tgid = parsed.tgid;
+  if (status) *status = std::move(parsed);
   return !tgid || *tgid == pid;
 }
 
