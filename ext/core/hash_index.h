@@ -7,10 +7,13 @@
 // HashIndex maps a 64-bit key (an integer column's value, or a hash of a
 // text column's bytes) to the rows that have it, in row order. Rows are
 // only ever appended to a snapshot, so an index is extended, never rebuilt:
-// add(key, row) with rows in increasing order. Open addressing over keys,
-// one chain link per row: no allocation per row.
+// add(key, row) with rows in increasing order. Open addressing over keys
+// (16-byte slots), one chain link per row: no allocation per row. A chain
+// runs from a key's newest row back to its oldest, so that adding a row
+// needs no tail pointer; rows_of() hands them out in row order.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -43,28 +46,31 @@ class HashIndex {
   uint32_t indexed() const { return indexed_; }
   void skip(uint32_t row) { indexed_ = row + 1; }
 
+  // Room for links up to `rows` rows (what a snapshot holds when its index
+  // is first built): no reallocation while they are added.
+  void reserve(size_t rows) { next_.reserve(rows); }
+
   void add(uint64_t key, uint32_t row) {
     if ((used_ + 1) * 2 > slots_.size()) grow();
     if (next_.size() <= row) next_.resize(row + 1, kNone);
     Slot& s = find_slot(key);
     if (s.head == kNone) {
       s.key = key;
-      s.head = s.tail = row;
       ++used_;
-    } else {
-      next_[s.tail] = row;
-      s.tail = row;
     }
+    next_[row] = s.head;  // kNone for a new key
+    s.head = row;
     ++s.count;
     indexed_ = row + 1;
   }
 
-  // First row with `key` (kNone if none); next(row) walks the others.
-  uint32_t first(uint64_t key) const {
-    if (slots_.empty()) return kNone;
-    return find_slot(key).head;
+  // Appends the rows with `key` to `out`, in row order.
+  void rows_of(uint64_t key, std::vector<uint32_t>& out) const {
+    if (slots_.empty()) return;
+    const size_t before = out.size();
+    for (uint32_t r = find_slot(key).head; r != kNone; r = next_[r]) out.push_back(r);
+    std::reverse(out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
   }
-  uint32_t next(uint32_t row) const { return row < next_.size() ? next_[row] : kNone; }
   // How many rows have `key`.
   uint32_t count(uint64_t key) const {
     if (slots_.empty()) return 0;
@@ -75,7 +81,8 @@ class HashIndex {
  private:
   struct Slot {
     uint64_t key = 0;
-    uint32_t head = kNone, tail = kNone, count = 0;
+    uint32_t head = kNone;  // the newest row with key
+    uint32_t count = 0;
   };
 
   Slot& find_slot(uint64_t key) {
@@ -98,7 +105,7 @@ class HashIndex {
   }
 
   std::vector<Slot> slots_;
-  std::vector<uint32_t> next_;  // per row: the next row with the same key
+  std::vector<uint32_t> next_;  // per row: the previous row with the same key
   size_t used_ = 0;
   uint32_t indexed_ = 0;
 };

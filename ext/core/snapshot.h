@@ -76,9 +76,12 @@ class SourceSnapshot final : public Snapshot,
   // The index of `column`, covering every row loaded so far.
   const HashIndex& index(int column) {
     auto& slot = indexes_[static_cast<size_t>(column)];
-    if (!slot) slot = std::make_unique<HashIndex>();
-    HashIndex& index = *slot;
     const uint32_t rows = static_cast<uint32_t>(rows_.size());
+    if (!slot) {
+      slot = std::make_unique<HashIndex>();
+      slot->reserve(rows);
+    }
+    HashIndex& index = *slot;
     for (uint32_t r = index.indexed(); r < rows; ++r) {
       value(column, r, capture_);
       uint64_t key;
@@ -153,11 +156,7 @@ class SnapshotCursor final : public Cursor {
         }
       }
       const HashIndex& index = snap_->index(matchers_[best].column);
-      for (uint64_t key : matchers_[best].keys) {
-        for (uint32_t r = index.first(key); r != HashIndex::kNone; r = index.next(r)) {
-          hits_.push_back(r);
-        }
-      }
+      for (uint64_t key : matchers_[best].keys) index.rows_of(key, hits_);
       // An integer key is the value itself: no need to compare again.
       if (matchers_[best].affinity == Affinity::kInteger) skip_matcher_ = best;
       limit_ = hits_.size();

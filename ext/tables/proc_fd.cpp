@@ -62,16 +62,27 @@ struct FdRow {
   // The link's text, in the source's arena. A row of the BPF source has none
   // until an accessor needs it (FdSource::linked: one readlink then).
   mutable std::string_view target;
-  uint64_t inode;
-  uint64_t file_ino;  // BPF rows: i_ino of the open file (any type)
+  // The inode column's value when has_inode (the N of socket:[N] / pipe:[N]);
+  // a BPF row has the open file's i_ino for every type.
+  uint64_t ino;
+  // fdinfo's pos, flags and mnt_id, valid per the kHas* bits of `info`: a
+  // BPF row has them from the iterator, a walk row reads fdinfo on first use
+  // (kInfoRead). Inline and flat (64-byte rows, not 112 with an optional per
+  // field): a snapshot of every descriptor of the machine stays small.
+  mutable int64_t pos;
+  mutable uint32_t flags;
+  mutable uint32_t mnt_id;
+  mutable uint32_t path_length;  // files: target prefix without " (deleted)"
   FdType type;
   bool has_inode;
   mutable bool deleted;
   bool from_bpf;
-  mutable bool link_read;        // target is set (always, for walk rows)
-  mutable uint32_t path_length;  // files: target prefix without " (deleted)"
-  Lazy<FdInfo> fdinfo;
+  mutable bool link_read;  // target is set (always, for walk rows)
+  mutable uint8_t info;    // kInfo* bits
+
+  static constexpr uint8_t kInfoRead = 1, kHasPos = 2, kHasFlags = 4, kHasMntId = 8;
 };
+static_assert(sizeof(FdRow) <= 64, "a proc_fd row is one cache line");
 
 enum class FdMode : uint8_t { kAuto, kBpf, kProc };
 
@@ -127,7 +138,7 @@ class FdSource {
     FdTarget t = classify_fd_target(link);
     // The same number may name another file by now: keep the link only if it
     // still reads as the row's kind of file.
-    if (t.type != r.type || (r.has_inode && t.inode != r.inode)) {
+    if (t.type != r.type || (r.has_inode && t.inode != r.ino)) {
       r.target = std::string_view("", 0);
       return r;
     }
@@ -137,15 +148,27 @@ class FdSource {
     r.link_read = true;
     return r;
   }
-  // fdinfo of a row, read on first use.
-  const FdInfo& fdinfo(const Row& r) const {
-    return r.fdinfo.get([&] {
-      char path[48];
-      snprintf(path, sizeof path, "%d/fdinfo/%d", r.pid, r.fd);
-      FdInfo info;
-      if (fs_->read_file(fs_->root_fd(), path, scratch_) == 0) info = parse_fdinfo(scratch_);
-      return info;
-    });
+  // The row with its fdinfo fields: read on first use (a walk row).
+  const FdRow& with_fdinfo(const Row& r) const {
+    if (r.info & FdRow::kInfoRead) return r;
+    r.info = FdRow::kInfoRead;
+    char path[48];
+    snprintf(path, sizeof path, "%d/fdinfo/%d", r.pid, r.fd);
+    if (fs_->read_file(fs_->root_fd(), path, scratch_) != 0) return r;  // closed meanwhile
+    const FdInfo info = parse_fdinfo(scratch_);
+    if (info.pos) {
+      r.pos = *info.pos;
+      r.info |= FdRow::kHasPos;
+    }
+    if (info.flags) {
+      r.flags = *info.flags;
+      r.info |= FdRow::kHasFlags;
+    }
+    if (info.mnt_id && *info.mnt_id >= 0 && *info.mnt_id <= UINT32_MAX) {
+      r.mnt_id = static_cast<uint32_t>(*info.mnt_id);
+      r.info |= FdRow::kHasMntId;
+    }
+    return r;
   }
   // statx of the open file (through the fd link, never its path), on
   // first use: nullopt if the descriptor closed or is not ours to inspect,
@@ -162,9 +185,9 @@ class FdSource {
       FileStat st;
       if (fs_->stat_link_target(dir, path, st) != 0) return std::nullopt;
       if (r.has_inode) {
-        if (st.inode != r.inode) return std::nullopt;
+        if (st.inode != r.ino) return std::nullopt;
       } else if (r.from_bpf) {
-        if (st.inode != r.file_ino) return std::nullopt;
+        if (st.inode != r.ino) return std::nullopt;
       } else {
         char again[4096 + 64];
         long n = fs_->read_link(dir, path, again, sizeof again);
@@ -196,7 +219,7 @@ class FdSource {
   bool use_bpf(const Request& request, bool pids_given);
   // Runs the iterator (over `pid`, or every process for 0) into `out`;
   // false with `why` set if it failed or its stream was malformed.
-  bool run_bpf(int32_t pid, std::vector<TaskFileRecord>& out, std::string& why);
+  bool run_bpf(int32_t pid, Rows<Row>& rows, std::string& why);
   void push_bpf_row(const TaskFileRecord& record, Rows<Row>& rows);
   void load_bpf(const IntSet& pids, Rows<Row>& rows);
   void read_fd_dir(int32_t pid, int dir_fd, Rows<Row>& rows);
@@ -275,7 +298,7 @@ constexpr std::array kColumns = {
       "For sockets and pipes the N of 'socket:[N]' / 'pipe:[N]' (joins proc_tcp.inode); NULL "
       "otherwise.",
       [](const FdSource&, const FdRow& r, ResultSink& out) {
-        r.has_inode ? out.integer(static_cast<int64_t>(r.inode)) : out.null();
+        r.has_inode ? out.integer(static_cast<int64_t>(r.ino)) : out.null();
       }},
     C{"path", A::kText, pushed(1.0 / 1000),
       "For files: the path, without the ' (deleted)' suffix. NULL for other types.",
@@ -295,25 +318,25 @@ constexpr std::array kColumns = {
     C{"pos", A::kInteger, kNotPushed,
       "File offset in bytes (fdinfo 'pos'). Read from fdinfo only when asked for.",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const FdInfo& info = s.fdinfo(r);
-        info.pos ? out.integer(*info.pos) : out.null();
+        const FdRow& i = s.with_fdinfo(r);
+        i.info& FdRow::kHasPos ? out.integer(i.pos) : out.null();
       }},
     C{"flags", A::kInteger, kNotPushed,
       "Open flags, as the integer O_* bits (fdinfo 'flags', printed in octal there).",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const FdInfo& info = s.fdinfo(r);
-        info.flags ? out.integer(*info.flags) : out.null();
+        const FdRow& i = s.with_fdinfo(r);
+        i.info& FdRow::kHasFlags ? out.integer(i.flags) : out.null();
       }},
     C{"mode", A::kText, kNotPushed, "Access mode from flags: 'read', 'write' or 'read/write'.",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const FdInfo& info = s.fdinfo(r);
-        const char* mode = info.flags ? fd_access_mode(*info.flags) : nullptr;
+        const FdRow& i = s.with_fdinfo(r);
+        const char* mode = i.info & FdRow::kHasFlags ? fd_access_mode(i.flags) : nullptr;
         mode ? out.text(mode) : out.null();
       }},
     C{"mnt_id", A::kInteger, kNotPushed, "Mount id of the file (fdinfo 'mnt_id'; see mountinfo).",
       [](const FdSource& s, const FdRow& r, ResultSink& out) {
-        const FdInfo& info = s.fdinfo(r);
-        info.mnt_id ? out.integer(*info.mnt_id) : out.null();
+        const FdRow& i = s.with_fdinfo(r);
+        i.info& FdRow::kHasMntId ? out.integer(i.mnt_id) : out.null();
       }},
     C{"netns", A::kInteger, pushed(0.5),
       "The owning process's network namespace (the N of /proc/PID/ns/net → 'net:[N]'), so a "
@@ -413,12 +436,12 @@ void FdSource::push_row(int32_t pid, int32_t fd, std::string_view link, Rows<Row
   row.target = arena_.store(link);
   row.type = t.type;
   row.has_inode = t.has_inode;
-  row.inode = t.inode;
+  row.ino = t.inode;
   row.deleted = t.deleted;
   row.path_length = static_cast<uint32_t>(t.path.size());
-  row.file_ino = 0;
   row.from_bpf = false;
   row.link_read = true;
+  row.info = 0;
 }
 
 // The pid namespace of the machine's first process (PROC_PID_INIT_INO):
@@ -457,13 +480,13 @@ bool FdSource::use_bpf(const Request& request, bool pids_given) {
   return false;
 }
 
-bool FdSource::run_bpf(int32_t pid, std::vector<TaskFileRecord>& out, std::string& why) {
+bool FdSource::run_bpf(int32_t pid, Rows<Row>& rows, std::string& why) {
   std::unique_ptr<TaskFileIterator> iter = task_file_ ? task_file_() : nullptr;
   if (!iter) {
     why = "no task_file iterator";
     return false;
   }
-  TaskFileDecoder decoder([&](const TaskFileRecord& r) { out.push_back(r); });
+  TaskFileDecoder decoder([&](const TaskFileRecord& r) { push_bpf_row(r, rows); });
   TaskFileError err = iter->run(pid, [&](std::string_view bytes) { decoder.feed(bytes); });
   if (err) {
     why = err.why;
@@ -499,7 +522,7 @@ void FdSource::push_bpf_row(const TaskFileRecord& rec, Rows<Row>& rows) {
     push_row(rec.pid, rec.fd, std::string_view(link_buf_, static_cast<size_t>(n)), rows);
     FdRow& row = rows[rows.size() - 1];
     row.from_bpf = true;
-    row.file_ino = rec.ino;
+    if (!row.has_inode) row.ino = rec.ino;  // else the link's N, as the walk has it
   } else {
     FdRow& row = rows.emplace_back();
     row.pid = rec.pid;
@@ -507,45 +530,44 @@ void FdSource::push_bpf_row(const TaskFileRecord& rec, Rows<Row>& rows) {
     row.target = std::string_view();  // read on first use (linked)
     row.type = t.type;
     row.has_inode = t.has_inode;
-    row.inode = t.has_inode ? rec.ino : 0;
-    row.file_ino = rec.ino;
+    row.ino = rec.ino;
     row.deleted = false;
     row.path_length = 0;
     row.from_bpf = true;
     row.link_read = false;
   }
-  FdInfo info;
-  info.pos = rec.pos;
-  info.flags = rec.flags;
-  info.mnt_id = rec.mnt_id;
-  info.ino = rec.ino;
-  rows[rows.size() - 1].fdinfo.set(info);
+  FdRow& row = rows[rows.size() - 1];
+  row.pos = rec.pos;
+  row.flags = rec.flags;
+  row.mnt_id = rec.mnt_id;
+  row.info = FdRow::kInfoRead | FdRow::kHasPos | FdRow::kHasFlags | FdRow::kHasMntId;
 }
 
-// The iterator over every process, or over each of `pids`. Its records are
-// kept aside until the stream ended well: a failed run under 'auto' falls
-// back to the walk with no half-read rows in the snapshot.
+// The iterator over every process, or over each of `pids`, its records
+// decoded straight into rows (no copy of the stream: at 50,000 descriptors
+// that was 2 MiB more at the peak). A failed run takes back the rows it
+// added, so 'auto' falls back to the walk with no half-read rows.
 void FdSource::load_bpf(const IntSet& pids, Rows<Row>& rows) {
   if (complete_) return;
-  std::vector<TaskFileRecord> records;
+  const size_t rows_before = rows.size();
   std::string why;
   bool ok = true;
   std::vector<int32_t> done;
   if (pids.active()) {
     for (int64_t pid : pids.values()) {
       if (pid <= 0 || pid > INT32_MAX || listed_.count(static_cast<int32_t>(pid))) continue;
-      if (!(ok = run_bpf(static_cast<int32_t>(pid), records, why))) break;
+      if (!(ok = run_bpf(static_cast<int32_t>(pid), rows, why))) break;
       done.push_back(static_cast<int32_t>(pid));
     }
   } else {
-    ok = run_bpf(0, records, why);
+    ok = run_bpf(0, rows, why);
   }
   if (!ok) {
+    while (rows.size() > rows_before) rows.pop_back();
     if (mode_ == FdMode::kBpf) throw Error("proc_fd: source='bpf': " + why);
     bpf_failed_ = true;
     return;
   }
-  for (const TaskFileRecord& r : records) push_bpf_row(r, rows);
   for (int32_t pid : done) listed_.insert(pid);
   if (!pids.active()) complete_ = true;
 }
