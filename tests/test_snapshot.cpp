@@ -9,7 +9,9 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "core/hash_index.h"
 #include "test_support.h"
 
 using testing::add_fd;
@@ -229,4 +231,59 @@ TEST_CASE("a 4-tuple self-join over 20,000 sockets: index lookups, the rows SQLi
     CHECK(indexed.size() == (std::string(join) == "JOIN" ? 20000u : 20001u));
     CHECK(indexed == oracle);
   }
+}
+
+TEST_CASE("hash index: rows of a key in row order, extended as rows arrive", "[snapshot][index]") {
+  proctab::HashIndex index;
+  index.reserve(8);
+  // Keys 7, 3, 7, 9, 7 in rows 0..4; a NULL (skipped) row 5; then row 6 is 3.
+  const uint64_t keys[] = {7, 3, 7, 9, 7};
+  for (uint32_t r = 0; r < 5; ++r) index.add(keys[r], r);
+  index.skip(5);
+  CHECK(index.indexed() == 6);
+  index.add(3, 6);
+  std::vector<uint32_t> rows;
+  index.rows_of(7, rows);
+  CHECK(rows == std::vector<uint32_t>{0, 2, 4});
+  index.rows_of(3, rows);  // appends
+  CHECK(rows == std::vector<uint32_t>{0, 2, 4, 1, 6});
+  rows.clear();
+  index.rows_of(42, rows);
+  CHECK(rows.empty());
+  CHECK(index.count(7) == 3);
+  CHECK(index.count(9) == 1);
+  CHECK(index.count(42) == 0);
+  // Many keys: the table grows and every chain survives.
+  proctab::HashIndex big;
+  for (uint32_t r = 0; r < 10000; ++r) big.add(r % 1000, r);
+  rows.clear();
+  big.rows_of(999, rows);
+  REQUIRE(rows.size() == 10);
+  for (size_t i = 0; i < rows.size(); ++i) CHECK(rows[i] == 999 + 1000 * i);
+}
+
+TEST_CASE("row key index: finds rows by the key they carry, forgets rows taken back",
+          "[snapshot][index]") {
+  std::vector<uint64_t> cookie;  // the "rows": row r's key is cookie[r]
+  auto key_of = [&](uint32_t r) { return cookie[r]; };
+  proctab::RowKeyIndex index;
+  CHECK(index.find(5, key_of) == proctab::RowKeyIndex::kNone);
+  for (uint32_t r = 0; r < 5000; ++r) {
+    cookie.push_back(1000 + 7 * uint64_t{r});
+    index.insert(r, key_of);
+  }
+  CHECK(index.find(1000, key_of) == 0);
+  CHECK(index.find(1000 + 7 * 4999, key_of) == 4999);
+  CHECK(index.find(1001, key_of) == proctab::RowKeyIndex::kNone);
+  // Rows 3000.. are taken back (a dump that restarted): forgotten, and
+  // the rows kept are still found.
+  index.truncate(3000, key_of);
+  cookie.resize(3000);
+  CHECK(index.find(1000 + 7 * 2999, key_of) == 2999);
+  CHECK(index.find(1000 + 7 * 3000, key_of) == proctab::RowKeyIndex::kNone);
+  // New rows reuse the numbers, with other keys.
+  cookie.push_back(1);
+  index.insert(3000, key_of);
+  CHECK(index.find(1, key_of) == 3000);
+  CHECK(index.find(1000 + 7 * 3001, key_of) == proctab::RowKeyIndex::kNone);
 }

@@ -432,7 +432,8 @@ TEST_CASE("sock_diag: tcp_info columns agree with ss -tinHeO", "[sock_diag][live
     Rows r = db.query(
         "SELECT rtt_us, rttvar_us, snd_cwnd, snd_mss, rcv_mss, bytes_acked, bytes_received, "
         "bytes_sent, segs_out, segs_in, congestion, unacked, lost, total_retrans, "
-        "bytes_retrans, notsent_bytes, cgroup_id, rcvbuf, sndbuf, source FROM proc_tcp WHERE "
+        "bytes_retrans, notsent_bytes, cgroup_id, rcvbuf, sndbuf, source, printf('%x', cookie) "
+        "FROM proc_tcp WHERE "
         "inode = " +
         std::to_string(ino));
     const std::string line = ss_line("-tinHeOm", ino);
@@ -440,6 +441,8 @@ TEST_CASE("sock_diag: tcp_info columns agree with ss -tinHeO", "[sock_diag][live
     REQUIRE(!line.empty());
     CAPTURE(line);
     CHECK(r[0][19] == "netlink");
+    // ss -e prints the cookie in hex as sk:N.
+    CHECK(r[0][20] == ss_field(line, "sk"));
     // rtt:A/B in ms with µs precision (%g); an idle connection's estimate
     // does not move between the two reads.
     const std::string rtt = ss_field(line, "rtt");
@@ -482,9 +485,10 @@ TEST_CASE("sock_diag: tcp_info columns agree with ss -tinHeO", "[sock_diag][live
     CHECK(skmem.find(",tb" + r[0][18] + ",") != std::string::npos);
     // From /proc text: NULL.
     db.exec("CREATE VIRTUAL TABLE temp.t USING proc_tcp(source='proc')");
-    CHECK(db.query("SELECT rtt_us, congestion, bytes_acked, rcvbuf, cgroup_id, source FROM t "
-                   "WHERE inode = " +
-                   std::to_string(ino)) == Rows{{"NULL", "NULL", "NULL", "NULL", "NULL", "proc"}});
+    CHECK(db.query("SELECT rtt_us, congestion, bytes_acked, rcvbuf, cgroup_id, cookie, source "
+                   "FROM t WHERE inode = " +
+                   std::to_string(ino)) ==
+          Rows{{"NULL", "NULL", "NULL", "NULL", "NULL", "NULL", "proc"}});
   }
 }
 

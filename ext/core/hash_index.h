@@ -110,6 +110,65 @@ class HashIndex {
   uint32_t indexed_ = 0;
 };
 
+// The row of each key, where every row carries its own unique 64-bit key (a
+// socket's cookie) and rows are appended: "is this socket loaded already,
+// and where". A slot is just a row number (4 bytes); the key is read back
+// from the row with key_of(row), so the index costs 8 bytes a row at most,
+// not the 40 of a node map.
+class RowKeyIndex {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  template <typename KeyOf>
+  uint32_t find(uint64_t key, const KeyOf& key_of) const {
+    if (slots_.empty()) return kNone;
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = mix64(key) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == kNone || key_of(slots_[i]) == key) return slots_[i];
+    }
+  }
+  // Adds `row`, whose key is not in the index yet.
+  template <typename KeyOf>
+  void insert(uint32_t row, const KeyOf& key_of) {
+    if ((used_ + 1) * 2 > slots_.size()) {
+      std::vector<uint32_t> old = std::move(slots_);
+      slots_.assign(old.empty() ? 16 : old.size() * 2, kNone);
+      for (uint32_t r : old) {
+        if (r != kNone) place(r, key_of);
+      }
+    }
+    place(row, key_of);
+    ++used_;
+  }
+  // Forgets the rows from `first` on (taken back by a failed read); call it
+  // while those rows still exist. Rare: rebuilds from the rows kept.
+  template <typename KeyOf>
+  void truncate(uint32_t first, const KeyOf& key_of) {
+    std::vector<uint32_t> kept;
+    for (uint32_t r : slots_) {
+      if (r != kNone && r < first) kept.push_back(r);
+    }
+    std::fill(slots_.begin(), slots_.end(), kNone);
+    used_ = 0;
+    for (uint32_t r : kept) {
+      place(r, key_of);
+      ++used_;
+    }
+  }
+
+ private:
+  template <typename KeyOf>
+  void place(uint32_t row, const KeyOf& key_of) {
+    const size_t mask = slots_.size() - 1;
+    size_t i = mix64(key_of(row)) & mask;
+    while (slots_[i] != kNone) i = (i + 1) & mask;
+    slots_[i] = row;
+  }
+
+  std::vector<uint32_t> slots_;
+  size_t used_ = 0;
+};
+
 // A set of non-zero 64-bit keys (open addressing, 0 marks an empty slot):
 // the socket tables' "have I seen this inode in this read" test.
 class InodeSet {

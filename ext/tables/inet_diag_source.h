@@ -76,6 +76,7 @@ inline constexpr uint32_t kUnknownUid = UINT32_MAX;
 template <typename Parsed>
 struct DiagRow : SocketRow<Parsed> {
   static constexpr uint32_t kNoExtra = UINT32_MAX;
+  uint64_t cookie = 0;        // netlink rows: the socket's cookie (INET_DIAG_NOCOOKIE: none)
   uint32_t extra = kNoExtra;  // index into the source's extras, or none
   bool netlink = false;       // false: a line of /proc/net text
 };
@@ -196,6 +197,16 @@ inline constexpr Column<S> cgroup_id = {
     }};
 
 template <typename S>
+inline constexpr Column<S> cookie = {
+    "cookie", Affinity::kInteger, kNotPushed,
+    "The socket's cookie (idiag_cookie, ss -e's 'sk:' value in hex): a number unique among the "
+    "sockets of this boot, never reused as inodes can be (TIME_WAIT and SYN_RECV rows, whose "
+    "inode is 0, have one too). NULL from /proc text.",
+    [](const S&, const auto& r, ResultSink& out) {
+      r.netlink ? out.integer(static_cast<int64_t>(r.cookie)) : out.null();
+    }};
+
+template <typename S>
 inline constexpr Column<S> source = {
     "source",
     Affinity::kText,
@@ -248,7 +259,7 @@ class DiagInetSource {
     uint32_t touched[2] = {0, 0};   // states dumped at all
     uint8_t ext[2] = {0, 0};        // extensions every loaded row has
     bool extras[2] = {false, false};
-    std::unordered_map<uint64_t, uint32_t> by_cookie;  // socket cookie -> row
+    RowKeyIndex by_cookie;  // the netlink rows of this namespace, by cookie
     // LISTEN sockets' uids by (family, address, port): inet_diag sends uid 0
     // for a request sock, /proc text the uid of its listener.
     std::unordered_map<std::string, uint32_t> listener_uid;
@@ -419,13 +430,12 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
                                        kernel_states(dump_states), dump_ext, bytecode);
       const size_t rows_before = rows.size();
       const size_t extras_before = extras_.size();
-      std::vector<uint64_t> added;  // cookies this attempt added
+      auto cookie_of = [&rows](uint32_t r) { return rows[r].cookie; };
       InetDiagMessage m;
       auto drop_attempt = [&] {
+        state.by_cookie.truncate(static_cast<uint32_t>(rows_before), cookie_of);
         while (rows.size() > rows_before) rows.pop_back();
         while (extras_.size() > extras_before) extras_.pop_back();
-        for (uint64_t c : added) state.by_cookie.erase(c);
-        added.clear();
         while (!state.pending_uid.empty() && state.pending_uid.back() >= rows_before) {
           state.pending_uid.pop_back();
         }
@@ -436,14 +446,12 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
             m = InetDiagMessage{};
             if (!parse_inet_diag_message(message, m)) return;
             if (m.state >= 32 || !(dump_states >> m.state & 1)) return;  // kernel superset
-            uint32_t index;
-            auto hit = state.by_cookie.find(m.cookie);
-            if (hit != state.by_cookie.end()) {
-              index = hit->second;  // loaded before: only its extras are new
-            } else {
+            uint32_t index = state.by_cookie.find(m.cookie, cookie_of);
+            if (index == RowKeyIndex::kNone) {
               index = static_cast<uint32_t>(rows.size());
               Row& row = rows.emplace_back();
               fill_inet(m, row);
+              row.cookie = m.cookie;
               Protocol::from_diag(m, row);
               row.netns = static_cast<int64_t>(ns);
               row.netlink = true;
@@ -454,9 +462,8 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
                 row.uid = request_uid(state, row);
                 if (row.uid == kUnknownUid) state.pending_uid.push_back(index);
               }
-              state.by_cookie.emplace(m.cookie, index);
-              added.push_back(m.cookie);
-            }
+              state.by_cookie.insert(index, cookie_of);
+            }  // else loaded before: only its extras are new
             if (dump_keep) {
               Row& row = rows[index];
               if (row.extra == Row::kNoExtra) {

@@ -233,6 +233,7 @@ constexpr auto kColumns = concat(
           }},
         // INET_DIAG_CGROUP_ID (sent unasked)
         diag_columns::cgroup_id<TcpSource>,
+        diag_columns::cookie<TcpSource>,
     }),
     diag_columns::memory_columns<TcpSource>(),
     std::to_array<C>({

@@ -67,6 +67,7 @@ constexpr auto kColumns = concat(
         diag_columns::source<UdpSource>,
         // ---- from sock_diag only (NULL from /proc text) ----------------------
         diag_columns::cgroup_id<UdpSource>,
+        diag_columns::cookie<UdpSource>,
     }),
     diag_columns::memory_columns<UdpSource>());
 
