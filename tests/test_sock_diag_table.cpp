@@ -688,6 +688,16 @@ TEST_CASE("sock_diag: the kernel filters states and ports, and extensions follow
                   "WHERE b.local_port = " +
                   p + " AND b.state = 'ESTABLISHED'") == "1");
   CHECK(log->dumps < dumps_with_refresh);
+
+  // The inner side of a join asks other ports for each outer row: one
+  // port-filtered dump, then its states whole, not a dump per outer row.
+  log->dumps = 0;
+  const std::string peers = db.scalar(
+      "SELECT count(*) FROM proc_tcp a JOIN proc_tcp b ON b.local_port = a.remote_port AND "
+      "b.remote_port = a.local_port WHERE a.state = 'ESTABLISHED' AND a.netns = proctab_netns() "
+      "AND b.netns = proctab_netns()");
+  CHECK(std::stoull(peers) >= 20);  // both ends of our 10 connections
+  CHECK(log->dumps <= 3);
 }
 
 TEST_CASE("sock_diag: each fault policy, through the seam", "[sock_diag][live]") {

@@ -276,12 +276,28 @@ class DiagInetSource {
     uint32_t touched[2] = {0, 0};   // states dumped at all
     uint8_t ext[2] = {0, 0};        // extensions every loaded row has
     bool extras[2] = {false, false};
+    // Port-filtered dumps made: the first request with ports gets one (the
+    // kernel skips the other sockets); any later one dumps its states
+    // whole, so that the inner side of a join, asking other ports for each
+    // outer row, makes one more dump, not one per row (each dump walks the
+    // kernel's whole hash: 50,000 of them took minutes).
+    uint32_t filtered_dumps = 0;
     RowKeyIndex by_cookie;  // the netlink rows of this namespace, by cookie
     // LISTEN sockets' uids by (family, address, port): inet_diag sends uid 0
     // for a request sock, /proc text the uid of its listener.
     std::unordered_map<std::string, uint32_t> listener_uid;
     std::vector<uint32_t> pending_uid;  // request rows whose listener was not loaded yet
   };
+
+  // Every socket of the namespace is loaded, of both families, with the
+  // extensions `ext` and (if `keep`) the extras: a request needs no dump
+  // there, nor a descriptor of the namespace to make one.
+  static bool loaded_for(const Namespace& s, uint8_t ext, bool keep) {
+    for (int f = 0; f < 2; ++f) {
+      if (s.complete[f] != ~0u || (ext & ~s.ext[f]) != 0 || (keep && !s.extras[f])) return false;
+    }
+    return s.pending_uid.empty();
+  }
 
   static std::string listener_key(uint8_t family, const uint8_t* addr, uint16_t port) {
     std::string key(19, '\0');
@@ -345,6 +361,8 @@ void DiagInetSource<Parsed, Protocol>::load_netlink(const Request& request, Rows
   }
   if (wanted.allows(*own)) load_namespace(*own, -1, namespaces_[*own], request, rows);
   if (!wanted.wants_others(own)) return;
+  const uint8_t ext = Protocol::extensions(request);
+  const bool keep = Protocol::wants_extras(request);
   for (uint64_t ns : dir.others()) {
     if (!wanted.allows(ns)) continue;
     Namespace& state = namespaces_[ns];
@@ -352,6 +370,7 @@ void DiagInetSource<Parsed, Protocol>::load_netlink(const Request& request, Rows
       load_text(ns, request, rows);
       continue;
     }
+    if (loaded_for(state, ext, keep)) continue;  // no need to open it again
     const int err = dir.with_namespace(ns, [&](int ns_fd) {
       load_namespace(ns, ns_fd, state, request, rows);
       return 0;
@@ -375,6 +394,7 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
                                                       const Request& request, Rows<Row>& rows) {
   if (state.text) return load_text(ns, request, rows);
 #ifdef PROCTAB_HAVE_LIBMNL
+  if (loaded_for(state, Protocol::extensions(request), Protocol::wants_extras(request))) return;
   const uint32_t states =
       wanted_states(request.find(Protocol::kState), request.find(Protocol::kSt));
   if (states == 0) return;  // no state of those can exist
@@ -415,18 +435,21 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
       // unless they are loaded already. On the wanted local ports only
       // (a remote-port filter would drop them), unless request rows of an
       // earlier cursor are still waiting for theirs.
+      const bool may_filter = state.filtered_dumps == 0;
       const bool listeners = Protocol::kRequestSocks && request.uses(Protocol::kUid) &&
                              !(state.complete[f] & 1u << 10) &&
                              ((need & 1u << 3) || !state.pending_uid.empty());
       if (need == 0 && !listeners) continue;
       if (listeners) {
-        passes.emplace_back(1u << 10, local && state.pending_uid.empty()
+        passes.emplace_back(1u << 10, may_filter && local && state.pending_uid.empty()
                                           ? port_bytecode(*local, std::vector<uint16_t>{})
                                           : std::string());
       }
       if (need) {
-        passes.emplace_back(need, port_bytecode(local ? *local : std::vector<uint16_t>{},
-                                                remote ? *remote : std::vector<uint16_t>{}));
+        passes.emplace_back(need, may_filter
+                                      ? port_bytecode(local ? *local : std::vector<uint16_t>{},
+                                                      remote ? *remote : std::vector<uint16_t>{})
+                                      : std::string());
       }
     }
     for (const auto& [dump_states, bytecode] : passes) {
@@ -534,7 +557,11 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
         state.pending_uid.swap(still);
       }
       state.touched[f] |= dump_states;
-      if (bytecode.empty()) state.complete[f] |= dump_states;
+      if (bytecode.empty()) {
+        state.complete[f] |= dump_states;
+      } else {
+        ++state.filtered_dumps;
+      }
       state.ext[f] = dump_ext;
       state.extras[f] = dump_keep;
       if (combined) {  // the other family stands where this one does

@@ -423,7 +423,13 @@ bool UnixSource::load_netlink(const Request& request, Rows<Row>& rows) {
   if (!wanted.wants_others(own)) return true;
   for (uint64_t ns : dir.others()) {
     if (!wanted.allows(ns)) continue;
-    if (auto it = dumped_.find(ns); it != dumped_.end() && it->second.proc) continue;
+    if (auto it = dumped_.find(ns); it != dumped_.end()) {
+      const Dumped& d = it->second;
+      if (d.proc) continue;
+      // Dumped with all this request asks: no need to open it again (the
+      // inner side of a join filters once per outer row).
+      if (d.ok && (states & ~d.states) == 0 && (show & ~d.show) == 0) continue;
+    }
     int err =
         dir.with_namespace(ns, [&](int ns_fd) { return dump(ns, ns_fd, states, show, rows); });
     if (!err) continue;
