@@ -415,6 +415,43 @@ TEST_CASE("bpf: the iterator runs once per statement, and never for what the wal
   CHECK(calls == 0);
 }
 
+TEST_CASE("bpf: source='bpf' on a join's inner side: one run for the first pid, then one for all",
+          "[live][bpf]") {
+  if (!bpf_runs()) return;
+  int calls = 0;
+  Db db(with_iterator([&calls] {
+    ++calls;
+    return proctab::default_task_file();
+  }));
+  Holder a, b, c;
+  db.exec("CREATE VIRTUAL TABLE temp.f USING proc_fd(source='bpf')");
+  const std::string pids = a.pid() + ", " + b.pid() + ", " + c.pid();
+  // One pid: a run over that process only.
+  CHECK(db.scalar("SELECT count(*) > 0 FROM f WHERE pid = " + a.pid()) == "1");
+  CHECK(calls == 1);
+  // For each of three processes (the inner side, pid = ?): two runs, not
+  // three; the rows are the walk's.
+  calls = 0;
+  db.exec("CREATE TEMP TABLE holders(pid INTEGER)");
+  db.exec("INSERT INTO holders VALUES (" + a.pid() + "), (" + b.pid() + "), (" + c.pid() + ")");
+  const std::string q =
+      "SELECT h.pid, count(x.fd) FROM holders h CROSS JOIN %s x ON x.pid = h.pid GROUP BY 1 "
+      "ORDER BY 1";
+  auto with = [&](const char* table) {
+    std::string s = q;
+    return s.replace(s.find("%s"), 2, table);
+  };
+  Rows bpf = db.query(with("f"));
+  CHECK(calls == 2);
+  db.exec("CREATE VIRTUAL TABLE temp.w USING proc_fd(source='proc')");
+  CHECK(bpf == db.query(with("w")));
+  CHECK(bpf.size() == 3);
+  // Several pids at once: one run.
+  calls = 0;
+  db.query("SELECT count(*) FROM f WHERE pid IN (" + pids + ")");
+  CHECK(calls == 1);
+}
+
 TEST_CASE("bpf: nothing stays loaded, attached or open after a statement", "[live][bpf]") {
   if (!bpf_runs()) return;
   // While the iterator runs, its program, link and iterator are open here

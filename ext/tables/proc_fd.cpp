@@ -236,6 +236,7 @@ class FdSource {
   mutable TextArena arena_;
   bool bpf_failed_ = false;             // 'auto': the iterator failed once this statement
   Lazy<bool> initial_pidns_;            // this process is in the initial pid namespace
+  uint32_t pid_runs_ = 0;               // iterator runs over one pid
   std::unordered_set<int32_t> listed_;  // pids whose fd directory was read
   std::unordered_set<uint64_t> links_;  // (pid, fd) read one by one
   bool complete_ = false;               // the walk is done: an absent pid has no rows
@@ -553,7 +554,13 @@ void FdSource::load_bpf(const IntSet& pids, Rows<Row>& rows) {
   std::string why;
   bool ok = true;
   std::vector<int32_t> done;
-  if (pids.active()) {
+  // One run per pid costs a program load each: the first request for one
+  // pid gets its run; several pids, or a join's inner side asking another
+  // pid for each outer row, get one run over every process instead.
+  if (pids.active() && pids.values().empty()) return;  // pid IN (): no row
+  const bool per_pid = pids.active() && pids.values().size() == 1 && pid_runs_ == 0;
+  if (per_pid) {
+    ++pid_runs_;
     for (int64_t pid : pids.values()) {
       if (pid <= 0 || pid > INT32_MAX || listed_.count(static_cast<int32_t>(pid))) continue;
       if (!(ok = run_bpf(static_cast<int32_t>(pid), rows, why))) break;
@@ -569,7 +576,7 @@ void FdSource::load_bpf(const IntSet& pids, Rows<Row>& rows) {
     return;
   }
   for (int32_t pid : done) listed_.insert(pid);
-  if (!pids.active()) complete_ = true;
+  if (!per_pid) complete_ = true;
 }
 
 // Reads the links of an open PID/fd directory, but those read one by one
