@@ -126,6 +126,8 @@ class NetnsDirectory {
     discover();
     return order_;
   }
+  // Whether others() was asked (the processes walked for namespaces).
+  bool discovered() const { return discovered_; }
 
  private:
   void discover();

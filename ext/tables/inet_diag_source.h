@@ -254,17 +254,7 @@ class DiagInetSource {
     const bool keep = Protocol::wants_extras(request);
     if (all_loaded_ && (ext & ~all_ext_) == 0 && (!keep || all_extras_)) return;
     load_netlink(request, rows);
-    // A request that narrows nothing loaded everything: every row has its
-    // extensions now.
-    const bool narrows = request.find(Protocol::kState) || request.find(Protocol::kSt) ||
-                         request.find(Protocol::kLocalPort) ||
-                         request.find(Protocol::kRemotePort) || request.find(Protocol::kFamily) ||
-                         request.find(Protocol::kNetns);
-    if (!narrows) {
-      all_ext_ = static_cast<uint8_t>(all_loaded_ ? all_ext_ | ext : ext);
-      all_extras_ = all_loaded_ ? all_extras_ || keep : keep;
-      all_loaded_ = true;
-    }
+    note_everything_loaded();
   }
 
  private:
@@ -276,11 +266,11 @@ class DiagInetSource {
     uint32_t touched[2] = {0, 0};   // states dumped at all
     uint8_t ext[2] = {0, 0};        // extensions every loaded row has
     bool extras[2] = {false, false};
-    // Port-filtered dumps made: the first request with ports gets one (the
-    // kernel skips the other sockets); any later one dumps its states
-    // whole, so that the inner side of a join, asking other ports for each
-    // outer row, makes one more dump, not one per row (each dump walks the
-    // kernel's whole hash: 50,000 of them took minutes).
+    // Port-filtered dumps made: the namespace's first dump may filter by
+    // port (the kernel skips the other sockets); any later one dumps its
+    // states whole, so that the inner side of a join, asking other ports
+    // for each outer row, makes one more dump, not one per row (each dump
+    // walks the kernel's whole hash: 50,000 of them took minutes).
     uint32_t filtered_dumps = 0;
     RowKeyIndex by_cookie;  // the netlink rows of this namespace, by cookie
     // LISTEN sockets' uids by (family, address, port): inet_diag sends uid 0
@@ -288,6 +278,39 @@ class DiagInetSource {
     std::unordered_map<std::string, uint32_t> listener_uid;
     std::vector<uint32_t> pending_uid;  // request rows whose listener was not loaded yet
   };
+
+  // Sets all_loaded_ when every namespace there is has every socket
+  // loaded (whatever the requests that did it), with the extensions and
+  // extras all of its rows have.
+  void note_everything_loaded() {
+    NetnsDirectory& dir = text_.files().directory();
+    // Not discovered: no request asked the other namespaces (and asking
+    // which there are would walk every process).
+    if (!dir.discovered()) return;
+    const std::optional<uint64_t> own = dir.own();
+    if (!own) return;
+    uint8_t ext = 0xff;
+    bool extras = true;
+    auto check = [&](uint64_t ns) {
+      auto it = namespaces_.find(ns);
+      if (it == namespaces_.end()) return false;
+      const Namespace& s = it->second;
+      if (s.text) return true;  // its text was read whole
+      for (int f = 0; f < 2; ++f) {
+        if (s.complete[f] != ~0u) return false;
+        ext &= s.ext[f];
+        extras = extras && s.extras[f];
+      }
+      return s.pending_uid.empty();
+    };
+    if (!check(*own)) return;
+    for (uint64_t ns : dir.others()) {
+      if (!check(ns)) return;
+    }
+    all_loaded_ = true;
+    all_ext_ = ext;
+    all_extras_ = extras;
+  }
 
   // Every socket of the namespace is loaded, of both families, with the
   // extensions `ext` and (if `keep`) the extras: a request needs no dump
@@ -325,8 +348,8 @@ class DiagInetSource {
   DiagMode mode_;
   SockDiagFactory factory_;
   bool no_combined_ = false;  // the kernel refused a both-families dump
-  bool all_loaded_ = false;   // a request that narrowed nothing was loaded
-  uint8_t all_ext_ = 0;       // ... and the extensions every row has since
+  bool all_loaded_ = false;   // every socket of every namespace is loaded
+  uint8_t all_ext_ = 0;       // ... with the extensions every row has
   bool all_extras_ = false;   // ... and whether every row has its extras
   std::unordered_map<uint64_t, Namespace> namespaces_;
   Rows<DiagExtra> extras_;
@@ -435,7 +458,8 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
       // unless they are loaded already. On the wanted local ports only
       // (a remote-port filter would drop them), unless request rows of an
       // earlier cursor are still waiting for theirs.
-      const bool may_filter = state.filtered_dumps == 0;
+      const bool may_filter =
+          state.filtered_dumps == 0 && (state.touched[0] | state.touched[1]) == 0;
       const bool listeners = Protocol::kRequestSocks && request.uses(Protocol::kUid) &&
                              !(state.complete[f] & 1u << 10) &&
                              ((need & 1u << 3) || !state.pending_uid.empty());
