@@ -277,7 +277,7 @@ TEST_CASE("row key index: finds rows by the key they carry, forgets rows taken b
   CHECK(index.find(1001, key_of) == proctab::RowKeyIndex::kNone);
   // Rows 3000.. are taken back (a dump that restarted): forgotten, and
   // the rows kept are still found.
-  index.truncate(3000, key_of);
+  index.truncate(3000);
   cookie.resize(3000);
   CHECK(index.find(1000 + 7 * 2999, key_of) == 2999);
   CHECK(index.find(1000 + 7 * 3000, key_of) == proctab::RowKeyIndex::kNone);
@@ -286,4 +286,17 @@ TEST_CASE("row key index: finds rows by the key they carry, forgets rows taken b
   index.insert(3000, key_of);
   CHECK(index.find(1, key_of) == 3000);
   CHECK(index.find(1000 + 7 * 3001, key_of) == proctab::RowKeyIndex::kNone);
+  // find_or_insert: a key seen before gives its row and adds nothing; a
+  // new one is recorded for the row number given (the next row).
+  CHECK(index.find_or_insert(1000 + 7 * 10, 3001, key_of) == 10);
+  CHECK(index.find_or_insert(2, 3001, key_of) == proctab::RowKeyIndex::kNone);
+  cookie.push_back(2);
+  CHECK(index.find(2, key_of) == 3001);
+  // Grown past many doublings by find_or_insert alone: every row found.
+  for (uint32_t r = 3002; r < 70000; ++r) {
+    REQUIRE(index.find_or_insert(uint64_t{r} << 32 | r, r, key_of) == proctab::RowKeyIndex::kNone);
+    cookie.push_back(uint64_t{r} << 32 | r);
+  }
+  for (uint32_t r = 0; r < 70000; r += 997) CHECK(index.find(cookie[r], key_of) == r);
+  CHECK(index.find(uint64_t{70000} << 32 | 70000, key_of) == proctab::RowKeyIndex::kNone);
 }

@@ -500,7 +500,7 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
       auto cookie_of = [&rows](uint32_t r) { return rows[r].cookie; };
       InetDiagMessage m;
       auto drop_attempt = [&] {
-        state.by_cookie.truncate(static_cast<uint32_t>(rows_before), cookie_of);
+        state.by_cookie.truncate(static_cast<uint32_t>(rows_before));
         while (rows.size() > rows_before) rows.pop_back();
         while (extras_.size() > extras_before) extras_.pop_back();
         while (!state.pending_uid.empty() && state.pending_uid.back() >= rows_before) {
@@ -513,8 +513,9 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
             m = InetDiagMessage{};
             if (!parse_inet_diag_message(message, m)) return;
             if (m.state >= 32 || !(dump_states >> m.state & 1)) return;  // kernel superset
-            uint32_t index = state.by_cookie.find(m.cookie, cookie_of);
-            if (index == RowKeyIndex::kNone) {
+            uint32_t index = state.by_cookie.find_or_insert(
+                m.cookie, static_cast<uint32_t>(rows.size()), cookie_of);
+            if (index == RowKeyIndex::kNone) {  // new: it is the next row
               index = static_cast<uint32_t>(rows.size());
               Row& row = rows.emplace_back();
               fill_inet(m, row);
@@ -529,7 +530,6 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
                 row.uid = request_uid(state, row);
                 if (row.uid == kUnknownUid) state.pending_uid.push_back(index);
               }
-              state.by_cookie.insert(index, cookie_of);
             }  // else loaded before: only its extras are new
             if (dump_keep) {
               Row& row = rows[index];
