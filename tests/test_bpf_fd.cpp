@@ -446,6 +446,11 @@ TEST_CASE("bpf: source='bpf' on a join's inner side: one run for the first pid, 
   db.exec("CREATE VIRTUAL TABLE temp.w USING proc_fd(source='proc')");
   CHECK(bpf == db.query(with("w")));
   CHECK(bpf.size() == 3);
+  // A constant pid on the inner side, asked once per outer row: one run.
+  calls = 0;
+  CHECK(db.query("SELECT count(x.fd) > 0 FROM holders h CROSS JOIN f x ON x.pid = " + a.pid()) ==
+        Rows{{"1"}});
+  CHECK(calls == 1);
   // Several pids at once: one run.
   calls = 0;
   db.query("SELECT count(*) FROM f WHERE pid IN (" + pids + ")");

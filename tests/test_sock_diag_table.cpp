@@ -496,27 +496,31 @@ TEST_CASE(
     "sock_diag: a request sock's uid is its listener's, also when loaded by a cursor "
     "that did not read uid",
     "[sock_diag][live]") {
-  live::SynRecv s = live::make_syn_recv(live::Family::IPv4);
-  const std::string p = std::to_string(s.listen_ep.port);
-  const std::string uid = std::to_string(geteuid());
-  Db db;
-  // Wait until the handshake is held as a request sock.
-  for (int i = 0; i < 50 && db.scalar("SELECT count(*) FROM proc_tcp WHERE state = 'SYN_RECV' "
-                                      "AND local_port = " +
-                                      p) != "1";
-       ++i) {
-    usleep(20 * 1000);
+  // v4-mapped: an IPv4 connection to a dual-stack (AF_INET6) listener.
+  for (live::Family f : {live::Family::IPv4, live::Family::V4Mapped}) {
+    CAPTURE(live::family_name(f));
+    live::SynRecv s = live::make_syn_recv(f);
+    const std::string p = std::to_string(s.listen_ep.port);
+    const std::string uid = std::to_string(geteuid());
+    Db db;
+    // Wait until the handshake is held as a request sock.
+    for (int i = 0; i < 50 && db.scalar("SELECT count(*) FROM proc_tcp WHERE state = 'SYN_RECV' "
+                                        "AND local_port = " +
+                                        p) != "1";
+         ++i) {
+      usleep(20 * 1000);
+    }
+    CHECK(db.scalar("SELECT uid FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port = " + p) ==
+          uid);
+    // The first subquery loads the request row without uid (no listener in
+    // its dump), the second reads uid from the same snapshot.
+    CHECK(db.query("SELECT (SELECT count(*) FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port "
+                   "= " +
+                   p + "), (SELECT uid FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port = " +
+                   p + ")") == Rows{{"1", uid}});
+    db.exec("CREATE VIRTUAL TABLE temp.t USING proc_tcp(source='proc')");
+    CHECK(db.scalar("SELECT uid FROM t WHERE state = 'SYN_RECV' AND local_port = " + p) == uid);
   }
-  CHECK(db.scalar("SELECT uid FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port = " + p) ==
-        uid);
-  // The first subquery loads the request row without uid (no listener in
-  // its dump), the second reads uid from the same snapshot.
-  CHECK(db.query("SELECT (SELECT count(*) FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port "
-                 "= " +
-                 p + "), (SELECT uid FROM proc_tcp WHERE state = 'SYN_RECV' AND local_port = " + p +
-                 ")") == Rows{{"1", uid}});
-  db.exec("CREATE VIRTUAL TABLE temp.t USING proc_tcp(source='proc')");
-  CHECK(db.scalar("SELECT uid FROM t WHERE state = 'SYN_RECV' AND local_port = " + p) == uid);
 }
 
 TEST_CASE("sock_diag: listeners' tcp_info: pacing_rate unlimited is NULL, no rtt yet",
@@ -773,6 +777,13 @@ TEST_CASE("sock_diag: each fault policy, through the seam", "[sock_diag][live]")
     seams.sock_diag = [](proctab::ProcFs&, int) { return std::unique_ptr<proctab::SockDiag>(); };
     Db db(seams);
     CHECK(db.query(q) == Rows{{"proc"}});
+    // One family asked first, the other second, in one statement (one
+    // snapshot): the text read for the first does not stand for the second.
+    live::Fd l6 = live::listen_on(live::Family::IPv6);
+    const std::string p6 = std::to_string(live::local_endpoint(l6.get()).port);
+    CHECK(db.query("SELECT (SELECT count(*) > 0 FROM proc_tcp WHERE family = 'inet'), (SELECT "
+                   "count(*) FROM proc_tcp WHERE family = 'inet6' AND local_port = " +
+                   p6 + ")") == Rows{{"1", "1"}});
     db.exec("CREATE VIRTUAL TABLE temp.n USING proc_udp(source='netlink')");
     CHECK_THAT(db.error_of("SELECT * FROM n"),
                Catch::Contains("proc_udp: source='netlink': sock_diag is not available"));
@@ -785,6 +796,76 @@ TEST_CASE("sock_diag: each fault policy, through the seam", "[sock_diag][live]")
                                    Catch::Contains("Too many open files"));
   }
   CHECK(testing::count_open_fds() == fds_before);
+}
+
+// A dump interrupted after some batches were delivered: the rows loaded by
+// an earlier cursor that this attempt gave tcp_info to get it back from the
+// retry alone (a stale entry shared two sockets' tcp_info).
+TEST_CASE("sock_diag: an interrupted dump that adds tcp_info to loaded rows is taken back whole",
+          "[sock_diag][live]") {
+  // 150 connections, each client having sent its own number of bytes:
+  // more sockets than one 32 KiB batch of replies with tcp_info holds.
+  live::Fd l = live::listen_on(live::Family::IPv4, 200);
+  const live::Endpoint ep = live::local_endpoint(l.get());
+  std::vector<live::Fd> ends;
+  for (int i = 0; i < 150; ++i) {
+    live::Fd c = live::connect_to(live::Family::IPv4, ep);
+    live::Fd a = live::accept_one(l.get());
+    const std::string bytes(static_cast<size_t>(i + 1), 'x');
+    REQUIRE(::send(c.get(), bytes.data(), bytes.size(), 0) == static_cast<ssize_t>(bytes.size()));
+    ends.push_back(std::move(c));
+    ends.push_back(std::move(a));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // every ACK in
+  const std::string port = std::to_string(ep.port);
+  // The first cursor loads every socket without tcp_info; the second asks
+  // for bytes_acked: a refresh dump, which the fake interrupts at its third
+  // batch (the first holds only listeners), once.
+  const std::string q =
+      "SELECT (SELECT count(*) FROM proc_tcp), (SELECT group_concat(remote_port "
+      "|| ':' || bytes_acked, ',') FROM (SELECT remote_port, bytes_acked FROM "
+      "proc_tcp WHERE local_port = " +
+      port + " OR remote_port = " + port + " ORDER BY 1, 2))";
+  struct IntrLater : proctab::SockDiag {
+    using SockDiag::SockDiag;
+    std::shared_ptr<int> interrupted;
+    bool with_ext = false;
+    int attempt = 0, recvs = 0;
+    int open_socket(size_t b) override {
+      ++attempt;
+      recvs = 0;
+      return SockDiag::open_socket(b);
+    }
+    ssize_t send(const void* buf, size_t len) override {
+      // idiag_ext: byte 3 of both request structs (inet_diag_req, _v2: 2)
+      const auto* p = static_cast<const unsigned char*>(buf) + NLMSG_HDRLEN;
+      with_ext = len > NLMSG_HDRLEN + 3 && (p[2] != 0 || p[3] != 0);
+      return SockDiag::send(buf, len);
+    }
+    ssize_t recv(void* buf, size_t len) override {
+      const ssize_t n = SockDiag::recv(buf, len);
+      if (n > 0 && with_ext && attempt == 1 && ++recvs == 3 && *interrupted == 0) {
+        ++*interrupted;
+        static_cast<nlmsghdr*>(buf)->nlmsg_flags |= NLM_F_DUMP_INTR;
+      }
+      return n;
+    }
+  };
+  auto interrupted = std::make_shared<int>(0);
+  proctab::Seams seams;
+  seams.sock_diag = [interrupted](proctab::ProcFs& fs, int ns_fd) {
+    auto d = std::make_unique<IntrLater>(fs, ns_fd);
+    d->interrupted = interrupted;
+    return d;
+  };
+  Db faulty(seams);
+  Db plain;
+  const Rows got = faulty.query(q);
+  CHECK(*interrupted == 1);
+  const Rows want = plain.query(q);
+  REQUIRE(got.size() == 1);
+  REQUIRE(want.size() == 1);
+  CHECK(got[0][1] == want[0][1]);
 }
 
 TEST_CASE("sock_diag: source= argument errors", "[sock_diag]") {

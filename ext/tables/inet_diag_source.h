@@ -295,7 +295,9 @@ class DiagInetSource {
       auto it = namespaces_.find(ns);
       if (it == namespaces_.end()) return false;
       const Namespace& s = it->second;
-      if (s.text) return true;  // its text was read whole
+      // Its text: read for what each request asked (a family, say), not
+      // tracked here; the text source decides what is loaded.
+      if (s.text) return false;
       for (int f = 0; f < 2; ++f) {
         if (s.complete[f] != ~0u) return false;
         ext &= s.ext[f];
@@ -329,6 +331,8 @@ class DiagInetSource {
     memcpy(&key[17], &port, 2);
     return key;
   }
+  // A dual-stack listener's request socks are AF_INET6, with v4-mapped
+  // addresses, like the listener (tested): one family to look in.
   static uint32_t request_uid(const Namespace& state, const InetSocketRow& row) {
     static constexpr uint8_t kAny[16] = {};
     for (const uint8_t* addr : {static_cast<const uint8_t*>(row.local_addr), kAny}) {
@@ -499,9 +503,14 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
       const size_t extras_before = extras_.size();
       auto cookie_of = [&rows](uint32_t r) { return rows[r].cookie; };
       InetDiagMessage m;
+      // Rows loaded before this attempt that it gave extras to: a dropped
+      // attempt takes those back too (their entries are popped below).
+      std::vector<uint32_t> extras_given;
       auto drop_attempt = [&] {
         state.by_cookie.truncate(static_cast<uint32_t>(rows_before));
         while (rows.size() > rows_before) rows.pop_back();
+        for (uint32_t i : extras_given) rows[i].extra = Row::kNoExtra;
+        extras_given.clear();
         while (extras_.size() > extras_before) extras_.pop_back();
         while (!state.pending_uid.empty() && state.pending_uid.back() >= rows_before) {
           state.pending_uid.pop_back();
@@ -536,6 +545,7 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
               if (row.extra == Row::kNoExtra) {
                 row.extra = static_cast<uint32_t>(extras_.size());
                 extras_.emplace_back();
+                if (index < rows_before) extras_given.push_back(index);
               }
               DiagExtra& e = extras_[row.extra];
               if (m.info_len) {
@@ -593,6 +603,11 @@ void DiagInetSource<Parsed, Protocol>::load_namespace(uint64_t ns, int ns_fd, Na
         state.complete[1] = state.complete[0];
         state.ext[1] = state.ext[0];
         state.extras[1] = state.extras[0];
+      }
+      if (state.complete[0] & state.complete[1] & 1u << 10) {
+        // Every listener is loaded: a request row still without one has
+        // lost it (NULL uid), and nothing later can tell it more.
+        state.pending_uid.clear();
       }
     }
   }

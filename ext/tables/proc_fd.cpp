@@ -557,15 +557,20 @@ void FdSource::load_bpf(const IntSet& pids, Rows<Row>& rows) {
   // One run per pid costs a program load each: the first request for one
   // pid gets its run; several pids, or a join's inner side asking another
   // pid for each outer row, get one run over every process instead.
-  if (pids.active() && pids.values().empty()) return;  // pid IN (): no row
-  const bool per_pid = pids.active() && pids.values().size() == 1 && pid_runs_ == 0;
+  // Pids that cannot exist or are listed already need no run.
+  std::vector<int32_t> wanted;
+  if (pids.active()) {
+    for (int64_t pid : pids.values()) {
+      if (pid > 0 && pid <= INT32_MAX && !listed_.count(static_cast<int32_t>(pid))) {
+        wanted.push_back(static_cast<int32_t>(pid));
+      }
+    }
+    if (wanted.empty()) return;  // pid IN (), or every pid loaded: nothing to run
+  }
+  const bool per_pid = pids.active() && wanted.size() == 1 && pid_runs_ == 0;
   if (per_pid) {
     ++pid_runs_;
-    for (int64_t pid : pids.values()) {
-      if (pid <= 0 || pid > INT32_MAX || listed_.count(static_cast<int32_t>(pid))) continue;
-      if (!(ok = run_bpf(static_cast<int32_t>(pid), rows, why))) break;
-      done.push_back(static_cast<int32_t>(pid));
-    }
+    if ((ok = run_bpf(wanted[0], rows, why))) done.push_back(wanted[0]);
   } else {
     ok = run_bpf(0, rows, why);
   }
