@@ -270,7 +270,7 @@ TEST_CASE("row key index: finds rows by the key they carry, forgets rows taken b
   CHECK(index.find(5, key_of) == proctab::RowKeyIndex::kNone);
   for (uint32_t r = 0; r < 5000; ++r) {
     cookie.push_back(1000 + 7 * uint64_t{r});
-    index.insert(r, key_of);
+    REQUIRE(index.find_or_insert(cookie[r], r, key_of) == proctab::RowKeyIndex::kNone);
   }
   CHECK(index.find(1000, key_of) == 0);
   CHECK(index.find(1000 + 7 * 4999, key_of) == 4999);
@@ -283,7 +283,7 @@ TEST_CASE("row key index: finds rows by the key they carry, forgets rows taken b
   CHECK(index.find(1000 + 7 * 3000, key_of) == proctab::RowKeyIndex::kNone);
   // New rows reuse the numbers, with other keys.
   cookie.push_back(1);
-  index.insert(3000, key_of);
+  REQUIRE(index.find_or_insert(1, 3000, key_of) == proctab::RowKeyIndex::kNone);
   CHECK(index.find(1, key_of) == 3000);
   CHECK(index.find(1000 + 7 * 3001, key_of) == proctab::RowKeyIndex::kNone);
   // find_or_insert: a key seen before gives its row and adds nothing; a

@@ -149,13 +149,6 @@ class RowKeyIndex {
       if (s.hash == hash && key_of(s.row) == key) return s.row;
     }
   }
-  // Adds `row`, whose key is not in the index yet.
-  template <typename KeyOf>
-  void insert(uint32_t row, const KeyOf& key_of) {
-    if ((used_ + 1) * 2 > slots_.size()) grow();
-    place(Slot{row, static_cast<uint32_t>(mix64(key_of(row)))});
-    ++used_;
-  }
   // Forgets the rows from `first` on (taken back by a failed read). Rare:
   // rebuilds from the slots kept.
   void truncate(uint32_t first) {

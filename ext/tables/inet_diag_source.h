@@ -297,13 +297,12 @@ class DiagInetSource {
       const Namespace& s = it->second;
       // Its text: read for what each request asked (a family, say), not
       // tracked here; the text source decides what is loaded.
-      if (s.text) return false;
+      if (s.text || !complete(s)) return false;
       for (int f = 0; f < 2; ++f) {
-        if (s.complete[f] != ~0u) return false;
         ext &= s.ext[f];
         extras = extras && s.extras[f];
       }
-      return s.pending_uid.empty();
+      return true;
     };
     if (!check(*own)) return;
     for (uint64_t ns : dir.others()) {
@@ -314,14 +313,20 @@ class DiagInetSource {
     all_extras_ = extras;
   }
 
+  // Every state of both families dumped whole, and no request row waiting
+  // for its listener's uid.
+  static bool complete(const Namespace& s) {
+    return s.complete[0] == ~0u && s.complete[1] == ~0u && s.pending_uid.empty();
+  }
   // Every socket of the namespace is loaded, of both families, with the
   // extensions `ext` and (if `keep`) the extras: a request needs no dump
   // there, nor a descriptor of the namespace to make one.
   static bool loaded_for(const Namespace& s, uint8_t ext, bool keep) {
+    if (!complete(s)) return false;
     for (int f = 0; f < 2; ++f) {
-      if (s.complete[f] != ~0u || (ext & ~s.ext[f]) != 0 || (keep && !s.extras[f])) return false;
+      if ((ext & ~s.ext[f]) != 0 || (keep && !s.extras[f])) return false;
     }
-    return s.pending_uid.empty();
+    return true;
   }
 
   static std::string listener_key(uint8_t family, const uint8_t* addr, uint16_t port) {

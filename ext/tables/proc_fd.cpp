@@ -553,11 +553,10 @@ void FdSource::load_bpf(const IntSet& pids, Rows<Row>& rows) {
   const size_t rows_before = rows.size();
   std::string why;
   bool ok = true;
-  std::vector<int32_t> done;
   // One run per pid costs a program load each: the first request for one
   // pid gets its run; several pids, or a join's inner side asking another
-  // pid for each outer row, get one run over every process instead.
-  // Pids that cannot exist or are listed already need no run.
+  // pid for each outer row, get one run over every process instead. Pids
+  // that cannot exist or are listed already need no run.
   std::vector<int32_t> wanted;
   if (pids.active()) {
     for (int64_t pid : pids.values()) {
@@ -570,7 +569,7 @@ void FdSource::load_bpf(const IntSet& pids, Rows<Row>& rows) {
   const bool per_pid = pids.active() && wanted.size() == 1 && pid_runs_ == 0;
   if (per_pid) {
     ++pid_runs_;
-    if ((ok = run_bpf(wanted[0], rows, why))) done.push_back(wanted[0]);
+    ok = run_bpf(wanted[0], rows, why);
   } else {
     ok = run_bpf(0, rows, why);
   }
@@ -580,8 +579,11 @@ void FdSource::load_bpf(const IntSet& pids, Rows<Row>& rows) {
     bpf_failed_ = true;
     return;
   }
-  for (int32_t pid : done) listed_.insert(pid);
-  if (!per_pid) complete_ = true;
+  if (per_pid) {
+    listed_.insert(wanted[0]);
+  } else {
+    complete_ = true;
+  }
 }
 
 // Reads the links of an open PID/fd directory, but those read one by one
